@@ -1,0 +1,90 @@
+"""The kernel in the admin: people and roles for platform administrators, the ledger
+read-only for those allowed to see it."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.models import AuditEvent, StaffAssignment, StateBody, User
+
+
+class SuperuserOnlyAdmin(admin.ModelAdmin):
+    """People's accounts are for platform administrators only: an HR officer must never be
+    able to browse the user table and join an e-mail to an application."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+
+@admin.register(User)
+class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "is_staff", "is_active", "date_joined"]
+    search_fields = ["email"]
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
+    fieldsets = [
+        (None, {"fields": ["email", "password", "language"]}),
+        (
+            _("Permissions"),
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+
+@admin.register(StaffAssignment)
+class StaffAssignmentAdmin(SuperuserOnlyAdmin):
+    list_display = ["user", "role", "state_body", "created_at"]
+    list_filter = ["role"]
+    list_select_related = ["user", "state_body"]
+    autocomplete_fields = ["user", "state_body"]
+
+
+@admin.register(StateBody)
+class StateBodyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "region", "parent"]
+    list_filter = ["kind", "region"]
+    search_fields = ["code", "name_kk", "name_ru", "name_en"]
+    list_select_related = ["parent"]
+    readonly_fields = ["path"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ["seq", "created_at", "action", "target_type", "target_id", "actor_id"]
+    list_filter = ["action"]
+    search_fields = ["action", "target_id"]
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

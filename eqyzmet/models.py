@@ -1,0 +1,202 @@
+"""The shared kernel's tables: people, state bodies, staff scope and the audit ledger."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.roles import Role
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra["is_staff"] = True
+        extra["is_superuser"] = True
+        return self._create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in, by e-mail.
+
+    Deliberately holds no name, IIN or other personal data: a candidate's identity lives in
+    the encrypted vault of their profile, and nothing a staff member can reach joins an
+    application to this table.
+    """
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    is_staff = models.BooleanField(
+        _("admin access"),
+        default=False,
+        help_text=_("Whether the person may sign in to the administration site."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=8,
+        choices=[("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")],
+        default="kk",
+    )
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class StateBody(models.Model):
+    """A ministry, agency, department, akimat or regional office."""
+
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        AGENCY = "agency", _("Agency")
+        COMMITTEE = "committee", _("Committee")
+        DEPARTMENT = "department", _("Department")
+        AKIMAT = "akimat", _("Akimat")
+        TERRITORIAL = "territorial", _("Territorial office")
+
+    code = models.SlugField(_("code"), max_length=64, unique=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255)
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    region = models.CharField(_("region"), max_length=64, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Materialised path of ancestor ids, "/1/5/12/", so "this body and everything under it"
+    # is one indexed prefix query however deep the tree is. Written only by services.
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("state body")
+        verbose_name_plural = _("state bodies")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "kk")[:2]
+        return getattr(self, f"name_{lang}", None) or self.name_ru
+
+
+class StaffAssignment(models.Model):
+    """A staff role held in one state body (and so in every body beneath it)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    state_body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="assignments")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("staff assignment")
+        verbose_name_plural = _("staff assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "state_body"], name="unique_staff_assignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} @ {self.state_body.code}"
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionDenied("The audit ledger is append-only.")
+
+    def delete(self):
+        raise PermissionDenied("The audit ledger is append-only.")
+
+    _raw_delete = delete
+
+
+class AuditEvent(models.Model):
+    """One row of the append-only, hash-chained audit ledger.
+
+    ``hash = sha256(prev_hash + canonical JSON of the row)``; see ``eqyzmet.audit``.
+    The actor and state body are plain ids, not foreign keys, so no deletion elsewhere can
+    ever need to touch a ledger row.
+    """
+
+    seq = models.BigIntegerField(_("sequence"), unique=True, editable=False)
+    created_at = models.DateTimeField(_("time"), editable=False)
+    actor_id = models.BigIntegerField(_("actor"), null=True, editable=False)
+    action = models.CharField(_("action"), max_length=100, editable=False, db_index=True)
+    target_type = models.CharField(_("target type"), max_length=100, editable=False)
+    target_id = models.CharField(_("target"), max_length=64, editable=False, blank=True)
+    state_body_id = models.BigIntegerField(_("state body"), null=True, editable=False)
+    details = models.JSONField(_("details"), default=dict, editable=False)
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionDenied("The audit ledger is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionDenied("The audit ledger is append-only.")
+
+
+class AuditChainHead(models.Model):
+    """The ledger's last sequence number and hash: the lock appenders queue on, and the
+    anchor that makes deleting the newest rows detectable."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"

@@ -1,0 +1,49 @@
+"""The roles people hold, and what each may do.
+
+Roles are Django groups (so permissions stay in the database where the admin can show
+them); staff roles are additionally scoped to state bodies through ``StaffAssignment``.
+Each app adds the permissions of its own models to ``ROLE_PERMISSIONS`` here as it grows;
+``setup_roles`` applies the table idempotently and refuses unknown permission names.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CANDIDATE = "candidate", _("Candidate")
+    HR_OFFICER = "hr_officer", _("HR officer")
+    COMMISSION_MEMBER = "commission_member", _("Commission member")
+    OBSERVER = "observer", _("Observer")
+    ETHICS_COMMISSIONER = "ethics_commissioner", _("Ethics commissioner")
+    MANAGER = "manager", _("Manager")
+    EMPLOYEE = "employee", _("Employee")
+
+
+# Roles whose powers apply only inside the state bodies a person is assigned to.
+SCOPED_ROLES = frozenset(
+    {
+        Role.HR_OFFICER,
+        Role.COMMISSION_MEMBER,
+        Role.OBSERVER,
+        Role.ETHICS_COMMISSIONER,
+        Role.MANAGER,
+        Role.EMPLOYEE,
+    }
+)
+
+# Roles that sign in to the Django admin (the HR officers' workbench).
+ADMIN_ROLES = frozenset({Role.HR_OFFICER})
+
+# "app_label.codename" for every permission a role's group holds.
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.CANDIDATE: [],
+    Role.HR_OFFICER: ["eqyzmet.view_statebody"],
+    Role.COMMISSION_MEMBER: [],
+    Role.OBSERVER: [],
+    Role.ETHICS_COMMISSIONER: ["eqyzmet.view_auditevent"],
+    Role.MANAGER: [],
+    Role.EMPLOYEE: [],
+}

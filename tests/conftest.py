@@ -1,0 +1,62 @@
+"""Shared fixtures. Unit tests run tasks eagerly; integration tests start real workers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from eqyzmet.celery import app as celery_app
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("EQYZMET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_eager(settings):
+    """Cheap password hashing and in-process tasks, unless a test asks for a real worker."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def roles(db):
+    from eqyzmet.services import roles_setup
+
+    roles_setup()
+
+
+@pytest.fixture
+def postgresql_only():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL (bash .ci/run does)")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Chromium at {CHROMIUM} (bash .ci/run installs Debian's chromium)")
+    return {
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "kk-KZ"}
