@@ -1,7 +1,7 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from eqyzmet import views
 
@@ -22,5 +22,9 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("recruitment.urls")),
+    path("tests/", include("testing_center.urls")),
+    path("evaluation/", include("evaluation.urls")),
+    path("ethics/", include("ethics.urls")),
     prefix_default_language=True,
 )
