@@ -43,7 +43,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.HR_OFFICER: ["eqyzmet.view_statebody"],
     Role.COMMISSION_MEMBER: [],
     Role.OBSERVER: [],
-    Role.ETHICS_COMMISSIONER: ["eqyzmet.view_auditevent"],
+    Role.ETHICS_COMMISSIONER: [
+        "eqyzmet.view_auditevent",
+        "ethics.view_ethicscase",
+        "ethics.change_ethicscase",
+        "ethics.export_ethicscase",
+    ],
     Role.MANAGER: [],
     Role.EMPLOYEE: [],
 }

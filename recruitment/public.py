@@ -1,0 +1,156 @@
+"""The recruitment app's public surface (OEP-49): other apps import only this module.
+
+Plain data crosses the border; models do not. Everything here is anonymous: applications
+are known by id and code, never by person, except ``candidate_application_id`` which a
+candidate-facing page uses to find the signed-in person's own application.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.audit import audit_record
+from eqyzmet.errors import ApplicationError
+from eqyzmet.vault import blind_index
+
+
+@dataclass(frozen=True)
+class StageInfo:
+    stage_id: int
+    competition_id: int
+    competition_number: str
+    competition_status: str
+    state_body_id: int
+    kind: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    max_score: Decimal
+    locked: bool
+
+    @property
+    def is_open(self) -> bool:
+        now = timezone.now()
+        return (
+            not self.locked
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+        )
+
+
+@dataclass(frozen=True)
+class AdmittedCode:
+    application_id: int
+    code: str
+
+
+def owner_index(user_id: int) -> str:
+    """The blind index that finds a person's applications in the escrow."""
+    return blind_index(str(user_id), purpose="application-owner")
+
+
+def stage_info(stage_id: int) -> StageInfo:
+    from recruitment.models import Stage
+
+    stage = Stage.objects.select_related("competition").get(pk=stage_id)
+    return StageInfo(
+        stage_id=stage.pk,
+        competition_id=stage.competition_id,
+        competition_number=stage.competition.number,
+        competition_status=stage.competition.status,
+        state_body_id=stage.competition.state_body_id,
+        kind=stage.kind,
+        opens_at=stage.opens_at,
+        closes_at=stage.closes_at,
+        max_score=stage.max_score,
+        locked=stage.locked_at is not None,
+    )
+
+
+def admitted_applications(stage_id: int) -> list[AdmittedCode]:
+    """Applications admitted to sit this stage (still in the running, current stage)."""
+    from recruitment.selectors import applications_admitted_to_stage
+
+    return [
+        AdmittedCode(application_id=a.pk, code=a.code)
+        for a in applications_admitted_to_stage(stage_id=stage_id)
+    ]
+
+
+def is_admitted(*, application_id: int, stage_id: int) -> bool:
+    return any(a.application_id == application_id for a in admitted_applications(stage_id))
+
+
+def candidate_application_id(*, user, competition_id: int) -> int | None:
+    """The signed-in candidate's active application in a competition, if any."""
+    from recruitment.models import IdentityEscrow
+
+    if not user.is_authenticated:
+        return None
+    return (
+        IdentityEscrow.objects.filter(
+            competition_id=competition_id, owner_index=owner_index(user.pk), active=True
+        )
+        .values_list("application_id", flat=True)
+        .first()
+    )
+
+
+def application_code(application_id: int) -> str:
+    from recruitment.models import Application
+
+    return Application.objects.values_list("code", flat=True).get(pk=application_id)
+
+
+@transaction.atomic
+def stage_result_record(
+    *,
+    application_id: int,
+    stage_id: int,
+    score: Decimal,
+    passed: bool,
+    details: dict | None = None,
+    actor=None,
+) -> None:
+    """Record (or re-record, before the stage is locked) one application's stage result.
+
+    Called by the testing center when a test is scored and by the commission scoring
+    services. Refused once the stage or the ranking is locked: corrections then go through
+    an appeal decision.
+    """
+    from recruitment.models import Application, Stage, StageResult
+
+    stage = Stage.objects.select_for_update().select_related("competition").get(pk=stage_id)
+    if stage.locked_at is not None:
+        raise ApplicationError(
+            _("The results of this stage are locked; corrections go through an appeal."),
+            code="stage_locked",
+        )
+    application = Application.objects.get(pk=application_id, competition_id=stage.competition_id)
+    StageResult.objects.update_or_create(
+        application=application,
+        stage=stage,
+        defaults={
+            "score": score,
+            "passed": passed,
+            "details": details or {},
+            "recorded_at": timezone.now(),
+        },
+    )
+    audit_record(
+        action="stage_result.recorded",
+        actor=actor,
+        target=application,
+        state_body=stage.competition.state_body,
+        details={
+            "code": application.code,
+            "stage": stage.kind,
+            "score": str(score),
+            "passed": passed,
+        },
+    )
