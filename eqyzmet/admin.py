@@ -88,3 +88,28 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class StateBodyScopedAdmin(admin.ModelAdmin):
+    """An HR officer's admin sees and edits only rows of the state bodies they serve (and
+    the bodies beneath them). ``state_body_lookup`` is the path from the model to its body.
+    """
+
+    state_body_lookup = "state_body"
+    scope_role = "hr_officer"
+
+    def scoped_bodies(self, request):
+        from eqyzmet.selectors import state_bodies_in_scope
+
+        return state_bodies_in_scope(user=request.user, role=self.scope_role)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.state_body_lookup}__in": self.scoped_bodies(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "state_body" and not request.user.is_superuser:
+            kwargs["queryset"] = self.scoped_bodies(request)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("recruitment.urls")),
+    path("staff/", include("recruitment.urls_staff")),
     path("tests/", include("testing_center.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("ethics/", include("ethics.urls")),

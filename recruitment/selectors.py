@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
 
 from eqyzmet.roles import Role
 from eqyzmet.selectors import state_bodies_in_scope
-from recruitment.models import Application, Competition, StageResult
+from recruitment.models import (
+    Application,
+    CandidateProfile,
+    CommissionMark,
+    CommissionMember,
+    Competition,
+    IdentityEscrow,
+    Stage,
+    StageResult,
+)
 
 
 def applications_admitted_to_stage(*, stage_id: int) -> QuerySet[Application]:
@@ -31,3 +42,100 @@ def applications_for_review(*, competition: Competition) -> QuerySet[Application
         .prefetch_related(Prefetch("results", queryset=StageResult.objects.select_related("stage")))
         .order_by("rank", "code")
     )
+
+
+@dataclass(frozen=True)
+class DocumentRef:
+    pk: int
+    kind: str
+    content_type: str
+    size: int
+
+
+@dataclass(frozen=True)
+class RevealedIdentity:
+    """Who stands behind a code, for staff, after an audited reveal only."""
+
+    code: str
+    full_name: str
+    iin: str
+    birth_date: object
+    phone: str
+    email: str
+    documents: list[DocumentRef]
+
+
+def revealed_identity(*, application: Application) -> RevealedIdentity | None:
+    """The only staff-side path from a code to a person: it answers ``None`` unless the code
+    has been revealed (``application_reveal``)."""
+    if not any(True for _reveal in application.reveals.all()):
+        return None
+    escrow = IdentityEscrow.objects.get(application_id=application.pk)
+    profile = (
+        CandidateProfile.objects.select_related("user")
+        .prefetch_related("documents")
+        .get(user_id=int(escrow.owner))
+    )
+    return RevealedIdentity(
+        code=application.code,
+        full_name=profile.full_name,
+        iin=profile.iin,
+        birth_date=profile.birth_date,
+        phone=profile.phone,
+        email=profile.user.email,
+        documents=[
+            DocumentRef(
+                pk=d.pk, kind=d.get_kind_display(), content_type=d.content_type, size=d.size
+            )
+            for d in profile.documents.all()
+        ],
+    )
+
+
+def commission_seats(*, user) -> QuerySet[CommissionMember]:
+    return (
+        CommissionMember.objects.filter(user=user)
+        .exclude(competition__status__in=[Competition.Status.DRAFT, Competition.Status.CANCELLED])
+        .select_related("competition__state_body")
+        .order_by("-competition__applications_open_at")
+    )
+
+
+def marking_queue(*, member: CommissionMember) -> list[tuple[Application, CommissionMark | None]]:
+    """The codes at the competition's current essay/interview stage, with this member's own
+    mark if given. Members never see each other's marks here. Two queries."""
+    applications = list(
+        Application.objects.filter(
+            competition_id=member.competition_id,
+            status=Application.Status.ADMITTED,
+            current_stage__kind__in=[Stage.Kind.ESSAY, Stage.Kind.INTERVIEW],
+        )
+        .select_related("current_stage")
+        .order_by("code")
+    )
+    own = {
+        (m.application_id, m.stage_id): m
+        for m in CommissionMark.objects.filter(
+            member=member, application__in=[a.pk for a in applications]
+        )
+    }
+    return [(a, own.get((a.pk, a.current_stage_id))) for a in applications]
+
+
+def competition_ledger(*, competition: Competition) -> QuerySet:
+    """The anonymised ledger an observer reads: every audit event about the competition and
+    its applications (codes, stages, scores, reveals with reasons)."""
+    from django.db.models import CharField
+    from django.db.models.functions import Cast
+
+    from eqyzmet.models import AuditEvent
+
+    application_ids = (
+        Application.objects.filter(competition=competition)
+        .annotate(pk_text=Cast("pk", CharField()))
+        .values("pk_text")
+    )
+    return AuditEvent.objects.filter(
+        Q(target_type="recruitment.competition", target_id=str(competition.pk))
+        | Q(target_type="recruitment.application", target_id__in=application_ids)
+    ).order_by("seq")

@@ -610,6 +610,7 @@ def commission_mark(
 ) -> CommissionMark:
     """A member marks one code at the current essay or interview stage; the stage score is
     recomputed as the mean of the members who marked, valid only with a quorum."""
+    member = CommissionMember.objects.select_related("user").get(pk=member.pk)
     if not member.may_score:
         raise ApplicationError(
             _("Declare that you have no conflict of interest before scoring."),
@@ -858,6 +859,7 @@ def appeal_submit(*, user, application: Application, stage: Stage, text: str) ->
     from recruitment.redaction import redact_for_staff
 
     _owned(user=user, application=application)
+    stage = Stage.objects.select_related("competition__state_body").get(pk=stage.pk)
     if stage.competition_id != application.competition_id:
         raise ApplicationError(_("This stage is not part of your competition."), code="stage")
     if not StageResult.objects.filter(application=application, stage=stage).exists():

@@ -1,0 +1,510 @@
+"""The HR officer's workbench. Applications appear only by anonymous code; nothing here
+can reach a candidate's profile, account or documents until an audited reveal.
+
+Candidate-side models (profiles, education, experience, documents, the identity escrow)
+are deliberately not registered in the admin at all.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.admin import StateBodyScopedAdmin
+from eqyzmet.errors import ApplicationError
+from recruitment import services
+from recruitment.eligibility import reason_text
+from recruitment.models import (
+    Appeal,
+    Application,
+    CommissionMember,
+    Competition,
+    IdentityReveal,
+    ReserveEntry,
+    Stage,
+    Vacancy,
+)
+from recruitment.selectors import revealed_identity
+
+
+def _run(modeladmin, request, queryset, service, done_message):
+    for obj in queryset:
+        try:
+            service(competition=obj, actor=request.user)
+        except ApplicationError as exc:
+            modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
+        else:
+            modeladmin.message_user(request, f"{obj}: {done_message}", messages.SUCCESS)
+
+
+@admin.register(Vacancy)
+class VacancyAdmin(StateBodyScopedAdmin):
+    list_display = ["title", "grade", "state_body", "region", "employment", "created_at"]
+    list_filter = ["category", "employment", "region", "is_managerial"]
+    search_fields = ["title_kk", "title_ru", "title_en"]
+    list_select_related = ["state_body"]
+
+
+class StageInline(admin.TabularInline):
+    model = Stage
+    extra = 0
+    fields = [
+        "position",
+        "kind",
+        "opens_at",
+        "closes_at",
+        "max_score",
+        "pass_score",
+        "shortlist_size",
+        "weight",
+    ]
+
+
+class CommissionInline(admin.TabularInline):
+    model = CommissionMember
+    extra = 0
+    fields = ["user", "role", "declared_at", "has_conflict"]
+    readonly_fields = ["declared_at", "has_conflict"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Competition)
+class CompetitionAdmin(StateBodyScopedAdmin):
+    list_display = [
+        "number",
+        "state_body",
+        "kind",
+        "status",
+        "applications_open_at",
+        "applications_close_at",
+        "applications_link",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["number"]
+    list_select_related = ["state_body"]
+    readonly_fields = ["status", "status_changed_at"]
+    filter_horizontal = ["vacancies"]
+    inlines = [StageInline, CommissionInline]
+    actions = [
+        "publish",
+        "close_applications",
+        "advance",
+        "lock_ranking",
+        "publish_results",
+        "close",
+    ]
+
+    def has_change_permission(self, request, obj=None):
+        # The plan is frozen once published: changes then go through the stage machine.
+        if obj is not None and obj.status != Competition.Status.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "vacancies" and not request.user.is_superuser:
+            kwargs["queryset"] = Vacancy.objects.filter(state_body__in=self.scoped_bodies(request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from eqyzmet.audit import audit_record
+
+        audit_record(
+            action="competition.edited" if change else "competition.created",
+            actor=request.user,
+            target=obj,
+            state_body=obj.state_body,
+            details={"fields": sorted(form.changed_data)},
+        )
+
+    @admin.display(description=_("Applications"))
+    def applications_link(self, obj):
+        url = reverse("admin:recruitment_application_changelist")
+        return format_html(
+            '<a href="{}?competition__id__exact={}">{}</a>', url, obj.pk, _("by code")
+        )
+
+    @admin.action(description=_("Publish the announcement"))
+    def publish(self, request, queryset):
+        _run(self, request, queryset, services.competition_publish, _("published."))
+
+    @admin.action(description=_("Close applications"))
+    def close_applications(self, request, queryset):
+        _run(
+            self,
+            request,
+            queryset,
+            services.competition_close_applications,
+            _("applications closed."),
+        )
+
+    @admin.action(description=_("Finish the current stage and open the next"))
+    def advance(self, request, queryset):
+        _run(self, request, queryset, services.competition_advance, _("moved to the next stage."))
+
+    @admin.action(description=_("Lock the ranking"))
+    def lock_ranking(self, request, queryset):
+        _run(self, request, queryset, services.competition_lock_ranking, _("ranking locked."))
+
+    @admin.action(description=_("Publish the results"))
+    def publish_results(self, request, queryset):
+        _run(self, request, queryset, services.competition_publish_results, _("results published."))
+
+    @admin.action(description=_("Close the competition"))
+    def close(self, request, queryset):
+        _run(self, request, queryset, services.competition_close, _("closed."))
+
+
+class RevealForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=IdentityReveal.Purpose.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, min_length=15)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea, min_length=15)
+
+
+@admin.register(Application)
+class ApplicationAdmin(StateBodyScopedAdmin):
+    state_body_lookup = "competition__state_body"
+    list_display = [
+        "code",
+        "competition",
+        "vacancy_title",
+        "status",
+        "stage_scores",
+        "final_score",
+        "rank",
+    ]
+    list_filter = ["status", "competition"]
+    search_fields = ["code"]
+    list_select_related = ["competition", "vacancy", "current_stage"]
+    ordering = ["competition", "rank", "code"]
+    fields = [
+        "code",
+        "competition",
+        "vacancy",
+        "status",
+        "current_stage",
+        "submitted_at",
+        "qualifications_summary",
+        "eligibility_summary",
+        "stage_scores",
+        "final_score",
+        "rank",
+        "identity",
+    ]
+    readonly_fields = fields
+    actions = ["appoint"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("results__stage", "reveals")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reveal/",
+                self.admin_site.admin_view(self.reveal_view),
+                name="recruitment_application_reveal",
+            ),
+            path(
+                "<int:pk>/disqualify/",
+                self.admin_site.admin_view(self.disqualify_view),
+                name="recruitment_application_disqualify",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("Vacancy"))
+    def vacancy_title(self, obj):
+        return obj.vacancy.title
+
+    @admin.display(description=_("Stage scores"))
+    def stage_scores(self, obj):
+        results = sorted(obj.results.all(), key=lambda r: r.stage.position)
+        return (
+            format_html_join(
+                ", ",
+                "{}: {} {}",
+                ((r.stage.get_kind_display(), r.score, "✓" if r.passed else "✗") for r in results),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("Declared qualifications"))
+    def qualifications_summary(self, obj):
+        from recruitment.models import EducationLevel, Field, Sector
+
+        q = obj.qualifications or {}
+        education = format_html_join(
+            "",
+            "<li>{} · {} · {}</li>",
+            (
+                (EducationLevel(e["level"]).label, Field(e["field"]).label, e["year"])
+                for e in q.get("education", [])
+            ),
+        )
+        experience = format_html_join(
+            "",
+            "<li>{} · {} · {} – {}</li>",
+            (
+                (Sector(x["sector"]).label, Field(x["field"]).label, x["from"], x["to"] or "…")
+                for x in q.get("experience", [])
+            ),
+        )
+        return format_html("<ul>{}</ul><ul>{}</ul>", education, experience)
+
+    @admin.display(description=_("Eligibility"))
+    def eligibility_summary(self, obj):
+        return format_html_join(
+            "",
+            "<li>{} {}</li>",
+            (("✓" if r["met"] else "✗", reason_text(r)) for r in obj.eligibility_reasons),
+        )
+
+    @admin.display(description=_("Identity"))
+    def identity(self, obj):
+        reveal_url = reverse("admin:recruitment_application_reveal", args=[obj.pk])
+        identity = revealed_identity(application=obj)
+        if identity is None:
+            return format_html(
+                '{} <a class="button" href="{}">{}</a>',
+                _("Anonymous until revealed."),
+                reveal_url,
+                _("Reveal…"),
+            )
+        disqualify_url = reverse("admin:recruitment_application_disqualify", args=[obj.pk])
+        return format_html(
+            '<strong>{}</strong>, {} {}, {} {}<br>{}<br><a class="button" href="{}">{}</a>',
+            identity.full_name,
+            _("IIN"),
+            identity.iin,
+            _("phone"),
+            identity.phone,
+            format_html_join(
+                ", ", "{} ({})", ((d.kind, d.content_type) for d in identity.documents)
+            ),
+            disqualify_url,
+            _("Disqualify after the document check…"),
+        )
+
+    def _application(self, request, pk) -> Application:
+        application = self.get_queryset(request).filter(pk=pk).first()
+        if application is None:
+            raise Http404
+        return application
+
+    def reveal_view(self, request, pk):
+        application = self._application(request, pk)
+        form = RevealForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.application_reveal(
+                    application=application,
+                    actor=request.user,
+                    purpose=form.cleaned_data["purpose"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("Identity revealed; the reveal is on the record."))
+                return HttpResponseRedirect(
+                    reverse("admin:recruitment_application_change", args=[pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/recruitment/application/reason_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Reveal the identity behind %(code)s") % {"code": application.code},
+                "form": form,
+                "application": application,
+                "opts": self.model._meta,
+                "warning": _(
+                    "A reveal is permanent and audited; the ethics commissioner and observers "
+                    "see it. Reveal only the positions you need."
+                ),
+            },
+        )
+
+    def disqualify_view(self, request, pk):
+        application = self._application(request, pk)
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.application_disqualify(
+                    application=application, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("The code is disqualified; the next ranked moves up."))
+                return HttpResponseRedirect(
+                    reverse("admin:recruitment_application_change", args=[pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/recruitment/application/reason_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Disqualify %(code)s") % {"code": application.code},
+                "form": form,
+                "application": application,
+                "opts": self.model._meta,
+                "warning": _("Disqualify only for a false declaration found in the documents."),
+            },
+        )
+
+    @admin.action(description=_("Appoint the winner"))
+    def appoint(self, request, queryset):
+        for application in queryset:
+            try:
+                services.application_appoint(application=application, actor=request.user)
+            except ApplicationError as exc:
+                self.message_user(request, f"{application}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{application}: {_('appointed.')}", messages.SUCCESS)
+
+
+class AppealDecisionForm(forms.Form):
+    upheld = forms.BooleanField(label=_("Uphold the appeal"), required=False)
+    corrected_score = forms.DecimalField(
+        label=_("Corrected score"), required=False, max_digits=8, decimal_places=3
+    )
+    answer = forms.CharField(label=_("Answer to the candidate"), widget=forms.Textarea)
+
+
+@admin.register(Appeal)
+class AppealAdmin(StateBodyScopedAdmin):
+    state_body_lookup = "application__competition__state_body"
+    list_display = ["application", "stage", "status", "submitted_at", "decided_at"]
+    list_filter = ["status"]
+    search_fields = ["application__code"]
+    list_select_related = ["application", "stage"]
+    fields = ["application", "stage", "text_redacted", "status", "answer", "corrected_score"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="recruitment_appeal_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "decide_url": reverse("admin:recruitment_appeal_decide", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def decide_view(self, request, pk):
+        appeal = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, appeal):
+            raise Http404
+        form = AppealDecisionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.appeal_decide(
+                    appeal=appeal,
+                    actor=request.user,
+                    upheld=form.cleaned_data["upheld"],
+                    answer=form.cleaned_data["answer"],
+                    corrected_score=form.cleaned_data["corrected_score"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("The appeal is decided."))
+                return HttpResponseRedirect(reverse("admin:recruitment_appeal_change", args=[pk]))
+        return TemplateResponse(
+            request,
+            "admin/recruitment/application/reason_form.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Decide the appeal of %(code)s") % {"code": appeal.application.code},
+                "form": form,
+                "application": appeal.application,
+                "appeal_text": appeal.text_redacted,
+                "opts": self.model._meta,
+            },
+        )
+
+
+@admin.register(IdentityReveal)
+class IdentityRevealAdmin(StateBodyScopedAdmin):
+    state_body_lookup = "application__competition__state_body"
+    list_display = ["application", "purpose", "revealed_by", "revealed_at"]
+    list_filter = ["purpose"]
+    list_select_related = ["application", "revealed_by"]
+    readonly_fields = ["application", "purpose", "reason", "revealed_by", "revealed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReserveActiveFilter(admin.SimpleListFilter):
+    title = _("validity")
+    parameter_name = "valid"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Valid")), ("no", _("Expired or withdrawn"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(services.reserve_active())
+        if self.value() == "no":
+            return queryset.exclude(services.reserve_active())
+        return queryset
+
+
+@admin.register(ReserveEntry)
+class ReserveEntryAdmin(StateBodyScopedAdmin):
+    state_body_lookup = "application__competition__state_body"
+    list_display = ["application", "valid_until", "created_at"]
+    list_filter = [ReserveActiveFilter]
+    list_select_related = ["application"]
+    readonly_fields = ["application", "valid_until", "created_at", "withdrawn_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

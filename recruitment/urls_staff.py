@@ -1,0 +1,26 @@
+from django.urls import path
+
+from recruitment import views_staff
+
+app_name = "staff"
+
+urlpatterns = [
+    path("commission/", views_staff.commission_home, name="commission_home"),
+    path("commission/<int:seat_id>/", views_staff.commission_queue, name="commission_queue"),
+    path(
+        "commission/<int:seat_id>/declare/",
+        views_staff.commission_declare,
+        name="commission_declare",
+    ),
+    path(
+        "commission/<int:seat_id>/mark/<int:application_id>/",
+        views_staff.commission_mark,
+        name="commission_mark",
+    ),
+    path("observe/", views_staff.observer_home, name="observer_home"),
+    path(
+        "observe/<int:competition_id>/",
+        views_staff.observer_competition,
+        name="observer_competition",
+    ),
+]

@@ -1,0 +1,192 @@
+"""The leak test (DESIGN.md §3): before the reveal, no byte of a candidate's personal data
+reaches any page, admin view, export, API response or e-mail a staff role can reach; after
+the reveal it appears only for the revealed codes.
+
+Candidates are created with distinctive names, IINs, e-mails and phones, and write the same
+strings into their free text. A competition runs to the ranking lock. A crawler signed in
+as each staff role follows every link it can reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from recruitment import services
+from recruitment.models import Application, Competition, IdentityEscrow, Stage
+from recruitment.public import stage_result_record
+from tests.recruitment.crawler import crawl
+from tests.recruitment.factories import make_candidate, make_competition, make_staff
+
+pytestmark = pytest.mark.django_db
+
+STAFF_SEEDS = [
+    "/admin/",
+    "/kk/",
+    "/kk/staff/commission/",
+    "/kk/staff/observe/",
+    "/kk/ethics/",
+    "/kk/ethics/dashboard/",
+    "/kk/evaluation/",
+    "/kk/tests/",
+    "/api/",
+    "/api/v1/",
+]
+
+
+def _variants(marker: str) -> set[str]:
+    out = {marker, marker.lower(), marker.upper()}
+    digits = "".join(ch for ch in marker if ch.isdigit())
+    if len(digits) >= 10:
+        out.add(digits)
+    return out
+
+
+def _run_to_lock(staff, candidates):
+    competition = make_competition(
+        staff=staff,
+        plan=[
+            (Stage.Kind.LEGISLATION_TEST, "55", None, None, "0"),
+            (Stage.Kind.ESSAY, "5", "3", 5, "1"),
+        ],
+    )
+    vacancy = competition.vacancies.get()
+    services.competition_publish(competition=competition, actor=staff.hr)
+    applications = [
+        services.application_submit(
+            user=c.user, competition=competition, vacancy=vacancy, consent=True
+        )
+        for c in candidates
+    ]
+    Competition.objects.filter(pk=competition.pk).update(
+        applications_open_at=timezone.now() - dt.timedelta(days=2),
+        applications_close_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    services.competition_close_applications(competition=competition, actor=staff.hr)
+    services.competition_advance(competition=competition, actor=staff.hr)
+    test_stage = competition.stages.get(kind=Stage.Kind.LEGISLATION_TEST)
+    for a in applications:
+        stage_result_record(
+            application_id=a.pk, stage_id=test_stage.pk, score=Decimal(40), passed=True
+        )
+    services.competition_advance(competition=competition, actor=staff.hr)
+    for member in competition.commission.all():
+        services.commission_declare(member=member, has_conflict=False)
+        for a, score in zip(applications, [5, 4, 4, 3], strict=True):
+            services.commission_mark(member=member, application=a, score=Decimal(score))
+    services.competition_advance(competition=competition, actor=staff.hr)
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.RANKING_LOCKED
+    essay = competition.stages.get(kind=Stage.Kind.ESSAY)
+    services.stage_publish_results(stage=essay, actor=staff.hr)
+    # Free text written by the candidates carries their own identifiers.
+    for candidate, application in zip(candidates, applications, strict=True):
+        services.appeal_submit(
+            user=candidate.user,
+            application=application,
+            stage=essay,
+            text=(
+                f"I am {candidate.full_name}, IIN {candidate.iin}, write to {candidate.email} "
+                f"or call {candidate.phone}. My essay deserved more."
+            ),
+        )
+    return competition, applications
+
+
+def _staff_clients(client_factory, staff):
+    return {
+        "hr_officer": staff.hr,
+        "commission_member": staff.members[0],
+        "observer": staff.observer,
+        "ethics_commissioner": staff.ethics,
+    }
+
+
+def _assert_no_leak(client, markers: dict[str, set[str]], *, role: str) -> list[str]:
+    leaks: list[str] = []
+
+    def check(url: str, body: bytes) -> None:
+        text = body.decode("utf-8", "replace")
+        for owner, variants in markers.items():
+            for variant in variants:
+                if variant in text:
+                    leaks.append(f"{role} saw {variant!r} of {owner} at {url}")
+
+    visited = crawl(client, STAFF_SEEDS, check=check)
+    assert not leaks, "\n".join(leaks[:20])
+    return visited
+
+
+def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    staff = make_staff()
+    candidates = [make_candidate(private_years=1) for _ in range(4)]
+    competition, applications = _run_to_lock(staff, candidates)
+    markers = {c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in candidates}
+
+    visited_by_role = {}
+    for role, user in _staff_clients(client, staff).items():
+        client.force_login(user)
+        visited_by_role[role] = _assert_no_leak(client, markers, role=role)
+        client.logout()
+
+    # The crawl really reached the staff surfaces it is meant to check.
+    hr_pages = visited_by_role["hr_officer"]
+    assert any(u.startswith("/admin/recruitment/application/") for u in hr_pages)
+    assert any(f"/admin/recruitment/application/{applications[0].pk}/" in u for u in hr_pages)
+    assert any(u.startswith("/admin/recruitment/appeal/") for u in hr_pages)
+    assert any("/staff/observe/" in u for u in visited_by_role["observer"])
+    assert any("/staff/commission/" in u for u in visited_by_role["commission_member"])
+
+    for message in mail.outbox:
+        body = message.subject + message.body + " ".join(message.to)
+        for owner, variants in markers.items():
+            staff_recipients = {staff.hr.email, staff.observer.email, staff.ethics.email}
+            if set(message.to) & staff_recipients:
+                assert not any(v in body for v in variants), f"e-mail to staff leaks {owner}"
+
+
+def test_after_the_reveal_identity_appears_only_for_the_revealed_code(client, roles):
+    staff = make_staff()
+    candidates = [make_candidate() for _ in range(4)]
+    competition, applications = _run_to_lock(staff, candidates)
+    winner = Application.objects.get(competition=competition, rank=1)
+    services.application_reveal(
+        application=winner, actor=staff.hr, purpose="winner", reason="Winner: document check"
+    )
+    owner_id = int(IdentityEscrow.objects.get(application_id=winner.pk).owner)
+    revealed = next(c for c in candidates if c.user.pk == owner_id)
+    hidden = [c for c in candidates if c is not revealed]
+
+    client.force_login(staff.hr)
+    page = client.get(f"/admin/recruitment/application/{winner.pk}/change/").content.decode()
+    assert revealed.full_name in page
+    assert revealed.iin in page
+
+    markers = {c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in hidden}
+    for user in (staff.hr, staff.observer, staff.members[0], staff.ethics):
+        client.force_login(user)
+        _assert_no_leak(client, markers, role=str(user))
+
+
+def test_an_officer_of_another_body_sees_nothing_of_the_competition(client, roles):
+    staff = make_staff()
+    other = make_staff()
+    candidates = [make_candidate() for _ in range(4)]
+    competition, applications = _run_to_lock(staff, candidates)
+    client.force_login(other.hr)
+    assert client.get(
+        f"/admin/recruitment/application/{applications[0].pk}/change/"
+    ).status_code in (302, 404)
+    listing = client.get("/admin/recruitment/application/").content.decode()
+    assert applications[0].code not in listing
+    assert client.get(f"/admin/recruitment/competition/{competition.pk}/change/").status_code in (
+        302,
+        404,
+    )
+    client.force_login(other.observer)
+    assert client.get(f"/kk/staff/observe/{competition.pk}/").status_code == 404
