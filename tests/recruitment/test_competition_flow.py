@@ -86,7 +86,7 @@ def test_a_whole_competition_from_draft_to_appointment(roles):
     _record(
         competition,
         Stage.Kind.LEGISLATION_TEST,
-        {a: 40 for a in applications},
+        dict.fromkeys(applications, 40),
         passed=lambda a: a != applications[-1],
     )
     services.competition_advance(competition=competition, actor=staff.hr)

@@ -125,7 +125,7 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     staff = make_staff()
     candidates = [make_candidate(private_years=1) for _ in range(4)]
-    competition, applications = _run_to_lock(staff, candidates)
+    _competition, applications = _run_to_lock(staff, candidates)
     markers = {c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in candidates}
 
     visited_by_role = {}
@@ -153,7 +153,7 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
 def test_after_the_reveal_identity_appears_only_for_the_revealed_code(client, roles):
     staff = make_staff()
     candidates = [make_candidate() for _ in range(4)]
-    competition, applications = _run_to_lock(staff, candidates)
+    competition, _applications = _run_to_lock(staff, candidates)
     winner = Application.objects.get(competition=competition, rank=1)
     services.application_reveal(
         application=winner, actor=staff.hr, purpose="winner", reason="Winner: document check"

@@ -341,7 +341,7 @@ def test_ties_in_the_final_score_are_broken_by_the_later_stage_then_the_code(sta
 
 
 def test_no_reveal_before_the_ranking_is_locked(staff):
-    competition, applications = _to_essay(staff)
+    _competition, applications = _to_essay(staff)
     with pytest.raises(ApplicationError, match="cannot be revealed"):
         services.application_reveal(
             application=applications[0],
@@ -352,7 +352,7 @@ def test_no_reveal_before_the_ranking_is_locked(staff):
 
 
 def test_only_the_winner_can_be_revealed_as_winner(staff):
-    competition, applications = _locked(staff)
+    competition, _applications = _locked(staff)
     last = Application.objects.filter(competition=competition).order_by("-rank").first()
     last_rank = last.rank
     assert last_rank == 3
@@ -415,7 +415,7 @@ def _published_essay_result(staff):
 
 
 def test_an_appeal_inside_the_window_is_accepted_and_redacted_for_staff(staff, monkeypatch):
-    competition, applications, essay = _published_essay_result(staff)
+    _competition, applications, essay = _published_essay_result(staff)
     candidate_user = _owner(applications[2])
     appeal = services.appeal_submit(
         user=candidate_user,
@@ -445,7 +445,7 @@ def test_an_appeal_after_the_window_is_refused(staff):
 
 
 def test_an_upheld_appeal_corrects_a_locked_score_and_reranks(staff):
-    competition, applications, essay = _published_essay_result(staff)
+    _competition, applications, essay = _published_essay_result(staff)
     third = applications[2]
     appeal = services.appeal_submit(
         user=_owner(third),
