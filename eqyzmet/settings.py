@@ -175,6 +175,12 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 3600}
 CELERY_TIMEZONE = "Asia/Almaty"
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["ethics-deadline-reminders"] = {
+    # One e-mail per case and deadline kind; the task is idempotent, so the period only
+    # bounds how late a reminder can be.
+    "task": "ethics.send_deadline_reminders",
+    "schedule": 15 * 60,
+}
 
 # --- Users, passwords, sessions ----------------------------------------------------------
 

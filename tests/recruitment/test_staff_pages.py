@@ -158,6 +158,7 @@ def test_a_published_competition_can_no_longer_be_edited_in_the_admin(client, se
 def test_admin_actions_run_the_stage_machine_and_explain_refusals(client, setup):
     staff, competition = setup
     client.force_login(staff.hr)
+    client.cookies["eqyzmet_language"] = "en"
     response = client.post(
         "/admin/recruitment/competition/",
         {"action": "publish_results", "_selected_action": [competition.pk]},
