@@ -111,3 +111,13 @@ def test_a_signed_in_person_keeps_the_chosen_language(client):
     client.post("/i18n/setlang/", {"language": "ru", "next": "/kk/"})
     user.refresh_from_db()
     assert user.language == "ru"
+
+
+def test_pages_forbid_inline_scripts_and_framing(client):
+    response = client.get("/kk/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
