@@ -200,3 +200,28 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.hash[:12]}"
+
+
+class ApiToken(models.Model):
+    """A revocable API token for an integrating system, scoped to one state body.
+
+    Only a SHA-256 of the secret is stored; the token is shown once at creation as
+    ``<prefix>.<secret>``. The token acts for ``user`` (an integration account whose roles
+    decide what it may do) and never beyond ``state_body`` and the bodies beneath it.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    state_body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="+")
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,63 @@
+"""The REST API's shared pieces: the one error shape (tokens are in ``eqyzmet.api_auth``).
+
+Every error the API returns has the shape ``{"code": ..., "message": ..., "fields": {...}}``
+with a translated message (the request's language: ``Accept-Language`` or the URL).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from eqyzmet.errors import ApplicationError
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The shape of every error response (documented in the schema)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+def _error(code: str, message, fields: dict | None = None, *, http_status: int) -> Response:
+    return Response(
+        {"code": code, "message": str(message), "fields": fields or {}}, status=http_status
+    )
+
+
+def api_exception_handler(exc, context):
+    if isinstance(exc, ApplicationError):
+        return _error(exc.code, exc.message, http_status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        fields = {
+            key: [str(m) for m in (value if isinstance(value, list) else [value])]
+            for key, value in detail.items()
+        }
+        response.data = {
+            "code": "invalid",
+            "message": str(_("The request has invalid fields.")),
+            "fields": fields,
+        }
+        return response
+    code = getattr(exc, "default_code", "error")
+    detail = getattr(exc, "detail", "")
+    response.data = {"code": str(code), "message": str(detail), "fields": {}}
+    return response
+
+
+from eqyzmet.api_auth import token_body_scope  # noqa: E402  (re-exported for apps)
+
+__all__ = ["ErrorSerializer", "api_exception_handler", "token_body_scope"]

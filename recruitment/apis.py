@@ -1,0 +1,240 @@
+"""The recruitment REST API (``/api/v1/``): one view per operation, services and selectors
+underneath, the same permission rules as the pages. Staff endpoints return anonymous
+models only."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions, serializers
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+
+from eqyzmet.api import ErrorSerializer, token_body_scope
+from eqyzmet.roles import Role
+from eqyzmet.selectors import state_bodies_in_scope, user_has_role
+from recruitment.models import Application, Competition, IdentityEscrow, Stage, StageResult, Vacancy
+from recruitment.public import owner_index
+
+ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
+
+
+class HasRole(permissions.BasePermission):
+    role: Role
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated) and user_has_role(
+            user=request.user, role=view.required_role
+        )
+
+
+class StateBodyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class StageOutput(serializers.Serializer):
+    kind = serializers.CharField()
+    position = serializers.IntegerField()
+    opens_at = serializers.DateTimeField(allow_null=True)
+    closes_at = serializers.DateTimeField(allow_null=True)
+    max_score = serializers.DecimalField(max_digits=6, decimal_places=2)
+
+
+class CompetitionOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    state_body = StateBodyOutput()
+    applications_open_at = serializers.DateTimeField()
+    applications_close_at = serializers.DateTimeField()
+    stages = StageOutput(many=True, source="stages.all")
+    vacancy_ids = serializers.SerializerMethodField()
+
+    def get_vacancy_ids(self, obj) -> list[int]:
+        return [v.pk for v in obj.vacancies.all()]
+
+
+class VacancyOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    duties = serializers.CharField()
+    grade = serializers.CharField()
+    category = serializers.CharField()
+    is_managerial = serializers.BooleanField()
+    state_body = StateBodyOutput()
+    region = serializers.CharField()
+    employment = serializers.CharField()
+    salary_min = serializers.IntegerField()
+    salary_max = serializers.IntegerField()
+    min_education_level = serializers.IntegerField()
+    education_fields = serializers.ListField(child=serializers.CharField())
+    min_experience_years = serializers.DecimalField(max_digits=4, decimal_places=1)
+    private_sector_counts = serializers.BooleanField()
+    required_languages = serializers.DictField(child=serializers.IntegerField())
+
+
+def _public_competitions():
+    return (
+        Competition.objects.exclude(status__in=[Competition.Status.DRAFT])
+        .select_related("state_body")
+        .prefetch_related(
+            Prefetch("stages", queryset=Stage.objects.order_by("position")), "vacancies"
+        )
+        .order_by("-applications_open_at")
+    )
+
+
+@extend_schema(
+    tags=["public"],
+    parameters=[
+        OpenApiParameter("q", str, description="Words in the title or duties"),
+        OpenApiParameter("state_body", int),
+        OpenApiParameter("region", str),
+        OpenApiParameter("employment", str, enum=["permanent", "contract"]),
+    ],
+    responses={200: VacancyOutput(many=True), **ERRORS},
+)
+class VacancyListApi(ListAPIView):
+    """Vacancies open for applications now."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = VacancyOutput
+
+    def get_queryset(self):
+        now = timezone.now()
+        queryset = (
+            Vacancy.objects.filter(
+                competitions__status=Competition.Status.PUBLISHED,
+                competitions__applications_open_at__lte=now,
+                competitions__applications_close_at__gt=now,
+            )
+            .select_related("state_body")
+            .distinct()
+            .order_by("-created_at", "pk")
+        )
+        params = self.request.query_params
+        if q := params.get("q", "").strip():
+            words = Q()
+            for field in (
+                "title_kk",
+                "title_ru",
+                "title_en",
+                "duties_kk",
+                "duties_ru",
+                "duties_en",
+            ):
+                words |= Q(**{f"{field}__icontains": q})
+            queryset = queryset.filter(words)
+        if (body := params.get("state_body", "")).isdigit():
+            queryset = queryset.filter(state_body_id=int(body))
+        if region := params.get("region"):
+            queryset = queryset.filter(region=region)
+        if employment := params.get("employment"):
+            queryset = queryset.filter(employment=employment)
+        return queryset
+
+
+@extend_schema(tags=["public"], responses={200: CompetitionOutput(many=True), **ERRORS})
+class CompetitionListApi(ListAPIView):
+    """Announced competitions (drafts are never shown)."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CompetitionOutput
+
+    def get_queryset(self):
+        return _public_competitions()
+
+
+@extend_schema(tags=["public"], responses={200: CompetitionOutput, **ERRORS})
+class CompetitionDetailApi(RetrieveAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = CompetitionOutput
+
+    def get_queryset(self):
+        return _public_competitions()
+
+
+class ResultOutput(serializers.Serializer):
+    stage = serializers.CharField(source="stage.kind")
+    score = serializers.DecimalField(max_digits=8, decimal_places=3)
+    passed = serializers.BooleanField()
+
+
+class MyApplicationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    competition = serializers.CharField(source="competition.number")
+    vacancy_id = serializers.IntegerField()
+    status = serializers.CharField()
+    eligibility = serializers.JSONField(source="eligibility_reasons")
+    results = serializers.SerializerMethodField()
+    rank = serializers.IntegerField(allow_null=True)
+
+    def get_results(self, obj) -> list[dict]:
+        published = [r for r in obj.results.all() if r.stage.results_published_at is not None]
+        return ResultOutput(published, many=True).data
+
+
+@extend_schema(tags=["candidate"], responses={200: MyApplicationOutput(many=True), **ERRORS})
+class MyApplicationListApi(ListAPIView):
+    """The signed-in candidate's own applications, with results once published."""
+
+    serializer_class = MyApplicationOutput
+
+    def get_queryset(self):
+        ids = IdentityEscrow.objects.filter(owner_index=owner_index(self.request.user.pk)).values(
+            "application_id"
+        )
+        return (
+            Application.objects.filter(pk__in=ids)
+            .select_related("competition")
+            .prefetch_related(
+                Prefetch("results", queryset=StageResult.objects.select_related("stage"))
+            )
+            .order_by("-submitted_at")
+        )
+
+
+class StaffApplicationOutput(serializers.Serializer):
+    code = serializers.CharField()
+    vacancy_id = serializers.IntegerField()
+    status = serializers.CharField()
+    eligible = serializers.SerializerMethodField()
+    current_stage = serializers.CharField(
+        source="current_stage.kind", allow_null=True, default=None
+    )
+    results = ResultOutput(many=True, source="results.all")
+    final_score = serializers.DecimalField(max_digits=8, decimal_places=3, allow_null=True)
+    rank = serializers.IntegerField(allow_null=True)
+
+    def get_eligible(self, obj) -> bool:
+        return all(r["met"] for r in obj.eligibility_reasons)
+
+
+@extend_schema(tags=["hr"], responses={200: StaffApplicationOutput(many=True), **ERRORS})
+class StaffApplicationListApi(ListAPIView):
+    """HR: a competition's applications by anonymous code, with stage results and ranks."""
+
+    permission_classes = [HasRole]
+    required_role = Role.HR_OFFICER
+    serializer_class = StaffApplicationOutput
+
+    def get_queryset(self):
+        bodies = token_body_scope(
+            self.request, state_bodies_in_scope(user=self.request.user, role=Role.HR_OFFICER)
+        )
+        competition = get_object_or_404(
+            Competition.objects.filter(state_body__in=bodies), pk=self.kwargs["pk"]
+        )
+        return (
+            Application.objects.filter(competition=competition)
+            .select_related("current_stage")
+            .prefetch_related(
+                Prefetch("results", queryset=StageResult.objects.select_related("stage"))
+            )
+            .order_by("rank", "code")
+        )
