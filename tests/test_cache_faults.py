@@ -42,3 +42,44 @@ def test_pages_and_the_api_still_answer_when_redis_is_down(client, dead_redis_ca
     health = client.get("/healthz")
     assert health.status_code == 503
     assert health.json()["cache"] != "ok"
+
+
+def test_enqueue_survives_a_dead_broker_and_still_runs_eager_tasks(
+    django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    from celery import shared_task
+    from kombu.exceptions import OperationalError
+
+    from eqyzmet.tasks import enqueue
+
+    ran = []
+
+    @shared_task(name="tests.record_run")
+    def record_run(value):
+        ran.append(value)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(record_run, 1)
+    assert ran == [1]  # eager: runs at commit
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(record_run, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue(record_run, 2)  # the request goes on
+    assert ran == [1]
+    assert "left for its sweeper" in caplog.text
+
+
+def test_a_failing_task_is_not_mistaken_for_a_dead_broker(django_capture_on_commit_callbacks):
+    from celery import shared_task
+
+    from eqyzmet.tasks import enqueue
+
+    @shared_task(name="tests.boom")
+    def boom():
+        raise ValueError("a bug in the task")
+
+    with pytest.raises(ValueError), django_capture_on_commit_callbacks(execute=True):
+        enqueue(boom)
