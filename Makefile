@@ -4,7 +4,9 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
 # `make run` is the laptop profile: SQLite in var/, Celery tasks run eagerly.
-LAPTOP := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND DJANGO_ENV=development
+# The demo signs staff in without a second factor so the demo accounts work at once;
+# production (and any deployment that leaves EQYZMET_STAFF_2FA alone) requires it.
+LAPTOP := env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u CELERY_RESULT_BACKEND DJANGO_ENV=development EQYZMET_STAFF_2FA=false
 
 .PHONY: install messages catalogues run test lint format migrate worker beat clean
 

@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/2fa/", include("eqyzmet.twofactor.urls")),
     path("", include("recruitment.urls")),
     path("staff/", include("recruitment.urls_staff")),
     path("tests/", include("testing_center.urls")),

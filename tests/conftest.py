@@ -18,6 +18,9 @@ CHROMIUM = os.environ.get("EQYZMET_CHROMIUM") or shutil.which("chromium") or "/u
 def _fast_and_eager(settings):
     """Cheap password hashing and in-process tasks, unless a test asks for a real worker."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Most tests sign staff in with force_login; tests/test_twofactor.py turns the
+    # second factor back on and proves it is enforced.
+    settings.EQYZMET_STAFF_2FA = False
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
