@@ -24,6 +24,16 @@ class ErrorSerializer(serializers.Serializer):
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
 
 
+# Documented on every operation: the errors any endpoint may answer with.
+ERROR_RESPONSES = {
+    400: ErrorSerializer,
+    401: ErrorSerializer,
+    403: ErrorSerializer,
+    404: ErrorSerializer,
+    429: ErrorSerializer,
+}
+
+
 def _error(code: str, message, fields: dict | None = None, *, http_status: int) -> Response:
     return Response(
         {"code": code, "message": str(message), "fields": fields or {}}, status=http_status
@@ -60,4 +70,14 @@ def api_exception_handler(exc, context):
 
 from eqyzmet.api_auth import token_body_scope  # noqa: E402  (re-exported for apps)
 
-__all__ = ["ErrorSerializer", "api_exception_handler", "token_body_scope"]
+__all__ = ["ERROR_RESPONSES", "ErrorSerializer", "api_exception_handler", "token_body_scope"]
+
+
+def api_not_found(request, *args, **kwargs):
+    """Any other path under /api/ answers in the API's error shape, not with an HTML page."""
+    from django.http import JsonResponse
+    from django.utils.translation import gettext
+
+    return JsonResponse(
+        {"code": "not_found", "message": gettext("Not found."), "fields": {}}, status=404
+    )

@@ -1,10 +1,11 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from eqyzmet import views
+from eqyzmet.api import api_not_found
 
 admin.site.site_header = "eQyzmet"
 admin.site.site_title = "eQyzmet"
@@ -17,6 +18,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("recruitment.urls_api")),
 ]
+# Keep this last among the API routes: unknown /api/ paths get the JSON error shape.
+API_FALLBACK = [re_path(r"^api/", api_not_found)]
 
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
@@ -34,3 +37,5 @@ urlpatterns += i18n_patterns(
     path("ethics/", include("ethics.urls")),
     prefix_default_language=True,
 )
+
+urlpatterns += API_FALLBACK

@@ -11,13 +11,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
-from eqyzmet.api import ErrorSerializer, token_body_scope
+from eqyzmet.api import ERROR_RESPONSES as ERRORS
+from eqyzmet.api import token_body_scope
 from eqyzmet.roles import Role
 from eqyzmet.selectors import state_bodies_in_scope, user_has_role
 from recruitment.models import Application, Competition, IdentityEscrow, Stage, StageResult, Vacancy
 from recruitment.public import owner_index
-
-ERRORS = {400: ErrorSerializer, 401: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
 class HasRole(permissions.BasePermission):
