@@ -1,0 +1,258 @@
+"""Ethics cases: reports from people (anonymous by default) and cases raised by the system.
+
+Anonymity is structural: a case has no foreign key to the person who reported it, no IP
+address and no user agent. A reporter comes back only with a receipt code, of which the
+database holds a short keyed lookup value and a slow hash (see ``ethics.receipts``).
+Internal notes live in their own table, which no reporter-facing selector ever reads.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.models import StateBody
+from eqyzmet.vault import EncryptedTextField
+from ethics.storage import attachment_upload_to, private_storage
+
+
+class Category(models.TextChoices):
+    # Reported by people.
+    ETHICS_BREACH = "ethics_breach", _("Breach of the Code of Ethics")
+    CORRUPTION_RISK = "corruption_risk", _("Corruption risk")
+    CONFLICT_OF_INTEREST = "conflict_of_interest", _("Conflict of interest")
+    HARASSMENT = "harassment", _("Harassment")
+    PROTECTION_REQUEST = "protection_request", _("Encroachment on a civil servant (protection)")
+    COMPETITION_IRREGULARITY = "competition_irregularity", _("Competition irregularity")
+    # Raised by the system (ethics.public.system_case_raise).
+    INTEGRITY_FLAG = "integrity_flag", _("Integrity flag from testing")
+    IDENTITY_REVEAL = "identity_reveal", _("Identity reveal")
+    PERSONAL_DATA_ACCESS = "personal_data_access", _("Unusual access to personal data")
+    EVALUATION_CONTEST = "evaluation_contest", _("Contested evaluation")
+
+
+REPORT_CATEGORIES = (
+    Category.ETHICS_BREACH,
+    Category.CORRUPTION_RISK,
+    Category.CONFLICT_OF_INTEREST,
+    Category.HARASSMENT,
+    Category.PROTECTION_REQUEST,
+    Category.COMPETITION_IRREGULARITY,
+)
+SYSTEM_CATEGORIES = (
+    Category.INTEGRITY_FLAG,
+    Category.IDENTITY_REVEAL,
+    Category.PERSONAL_DATA_ACCESS,
+    Category.EVALUATION_CONTEST,
+)
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    UNDER_REVIEW = "under_review", _("Under review")
+    DECIDED = "decided", _("Decided")
+    REFERRED = "referred", _("Referred")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+OPEN_STATUSES = (Status.NEW, Status.ACKNOWLEDGED, Status.UNDER_REVIEW)
+CLOSED_STATUSES = (Status.DECIDED, Status.REFERRED, Status.DISMISSED)
+
+
+class Source(models.TextChoices):
+    REPORT = "report", _("Report")
+    SYSTEM = "system", _("Raised by the system")
+
+
+class EthicsBodySettings(models.Model):
+    """Deadlines for one state body (and the bodies beneath it that have none of their own).
+
+    Defaults follow the EU whistleblowing directive: acknowledge within 7 days, answer
+    within 3 months.
+    """
+
+    state_body = models.OneToOneField(
+        StateBody,
+        verbose_name=_("state body"),
+        on_delete=models.CASCADE,
+        related_name="ethics_settings",
+    )
+    acknowledge_days = models.PositiveSmallIntegerField(
+        _("days to acknowledge a report"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
+    answer_months = models.PositiveSmallIntegerField(
+        _("months to give a substantive answer"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("days before a deadline to send a reminder"),
+        default=2,
+        validators=[MinValueValidator(0), MaxValueValidator(30)],
+    )
+
+    class Meta:
+        verbose_name = _("ethics deadlines of a state body")
+        verbose_name_plural = _("ethics deadlines of state bodies")
+
+    def __str__(self) -> str:
+        return str(self.state_body)
+
+
+class EthicsCase(models.Model):
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    state_body = models.ForeignKey(
+        StateBody, verbose_name=_("state body"), on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    evidence = models.JSONField(_("evidence"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+
+    # Receipt (reports only): a keyed, truncated lookup value and a slow hash. Never the code.
+    receipt_lookup = models.CharField(max_length=16, blank=True, db_index=True, editable=False)
+    receipt_hash = models.CharField(max_length=255, blank=True, editable=False)
+
+    # Identity, only if the reporter chose to give it.
+    identity_given = models.BooleanField(_("identity given"), default=False)
+    reporter_name = EncryptedTextField(_("reporter's name"), blank=True, default="")
+    reporter_contact = EncryptedTextField(_("reporter's contacts"), blank=True, default="")
+
+    # System-raised cases: one case per dedupe key, however often the caller retries.
+    dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned commissioner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    acknowledge_due_at = models.DateTimeField(_("acknowledgement due"))
+    answer_due_at = models.DateTimeField(_("answer due"))
+    acknowledged_at = models.DateTimeField(_("acknowledged"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    resolution = models.TextField(_("reasoning"), blank=True)
+    referred_to = models.CharField(_("referred to"), max_length=255, blank=True)
+    # One reminder per deadline kind, claimed by a conditional update.
+    acknowledge_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    answer_reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("ethics case")
+        verbose_name_plural = _("ethics cases")
+        ordering = ["-created_at", "-pk"]
+        permissions = [("export_ethicscase", "Can export ethics cases")]
+        indexes = [
+            models.Index(fields=["state_body", "status"]),
+            models.Index(fields=["status", "answer_due_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def reference(self) -> str:
+        return f"E-{self.pk:06d}" if self.pk else "E-new"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def acknowledge_overdue(self) -> bool:
+        return self.status == Status.NEW and timezone.now() > self.acknowledge_due_at
+
+    @property
+    def answer_overdue(self) -> bool:
+        return self.is_open and timezone.now() > self.answer_due_at
+
+    @property
+    def overdue(self) -> bool:
+        return self.acknowledge_overdue or self.answer_overdue
+
+    @property
+    def next_deadline(self):
+        if not self.is_open:
+            return None
+        if self.status == Status.NEW:
+            return min(self.acknowledge_due_at, self.answer_due_at)
+        return self.answer_due_at
+
+
+class CaseMessage(models.Model):
+    """One message of the thread between the reporter and the commissioners."""
+
+    class Author(models.TextChoices):
+        REPORTER = "reporter", _("Reporter")
+        COMMISSIONER = "commissioner", _("Commissioner")
+
+    case = models.ForeignKey(EthicsCase, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(_("author"), max_length=16, choices=Author.choices)
+    # Staff only: the commissioner who wrote it. A reporter's message has no author id.
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case message")
+        verbose_name_plural = _("case messages")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} #{self.pk}"
+
+
+class CaseNote(models.Model):
+    """An internal note: read only by commissioners, never by the reporter."""
+
+    case = models.ForeignKey(EthicsCase, on_delete=models.CASCADE, related_name="notes")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("internal note")
+        verbose_name_plural = _("internal notes")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.case} note #{self.pk}"
+
+
+class CaseAttachment(models.Model):
+    """A file, stored privately under a random name, served only as a download."""
+
+    case = models.ForeignKey(EthicsCase, on_delete=models.CASCADE, related_name="attachments")
+    message = models.ForeignKey(
+        CaseMessage, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(storage=private_storage, upload_to=attachment_upload_to)
+    original_name = models.CharField(_("file name"), max_length=120)
+    content_type = models.CharField(_("type"), max_length=40)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
