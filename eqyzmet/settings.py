@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
     "recruitment",
     "testing_center",
     "evaluation",
@@ -86,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eqyzmet.urls"
@@ -103,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "eqyzmet.context_processors.navigation",
             ],
         },
     },
@@ -215,6 +219,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed sign-ins lock out one e-mail address from one IP address (django-axes). The first
+# backend only counts and refuses; sign-ins without a request (the test client's login(),
+# scripts) are not web attempts and pass through to Django's own backend.
+AUTHENTICATION_BACKENDS = [
+    "eqyzmet.accounts.backends.SignInLockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "eqyzmet.accounts.backends.sign_in_username"
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_RESET_ON_SUCCESS = True
+# Keep no log of successful sign-ins (IP addresses, browsers): only failures are counted.
+AXES_DISABLE_ACCESS_LOG = True
 # Staff roles and administrators must sign in with a second factor (TOTP).
 EQYZMET_STAFF_2FA = env_bool("EQYZMET_STAFF_2FA", default=True)
 OTP_TOTP_ISSUER = "eQyzmet"
