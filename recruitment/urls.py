@@ -1,5 +1,65 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from recruitment import views_candidate as candidate
 
 app_name = "recruitment"
 
-urlpatterns: list = []
+# --- Candidate side of the public site (views_candidate) ---------------------------------
+candidate_patterns = [
+    path("vacancies/", candidate.vacancy_list, name="vacancy_list"),
+    path("vacancies/<int:vacancy_id>/", candidate.vacancy_detail, name="vacancy_detail"),
+    path(
+        "vacancies/<int:vacancy_id>/apply/<int:competition_id>/",
+        candidate.apply,
+        name="apply",
+    ),
+    path("my/profile/", candidate.profile, name="profile"),
+    path("my/profile/personal/", candidate.profile_personal, name="profile_personal"),
+    path(
+        "my/profile/<slug:kind>/add/",
+        candidate.entry_edit,
+        name="entry_add",
+    ),
+    path(
+        "my/profile/<slug:kind>/<int:entry_id>/",
+        candidate.entry_edit,
+        name="entry_edit",
+    ),
+    path(
+        "my/profile/<slug:kind>/<int:entry_id>/delete/",
+        candidate.entry_delete,
+        name="entry_delete",
+    ),
+    path("my/documents/upload/", candidate.document_upload, name="document_upload"),
+    path(
+        "my/documents/<int:document_id>/",
+        candidate.document_download,
+        name="document_download",
+    ),
+    path(
+        "my/documents/<int:document_id>/delete/",
+        candidate.document_delete,
+        name="document_delete",
+    ),
+    path("my/applications/", candidate.my_applications, name="my_applications"),
+    path(
+        "my/applications/<int:application_id>/",
+        candidate.my_application,
+        name="my_application",
+    ),
+    path(
+        "my/applications/<int:application_id>/withdraw/",
+        candidate.application_withdraw,
+        name="application_withdraw",
+    ),
+    path(
+        "my/applications/<int:application_id>/appeal/<int:stage_id>/",
+        candidate.appeal,
+        name="appeal",
+    ),
+]
+
+# --- Staff pages (added by the lead) -----------------------------------------------------
+staff_patterns: list = []
+
+urlpatterns = candidate_patterns + staff_patterns

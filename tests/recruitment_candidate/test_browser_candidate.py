@@ -1,0 +1,72 @@
+"""A candidate's journey in Chromium: register, confirm the e-mail address, fill the
+profile, find a vacancy, apply and find the anonymous code under "My applications"."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from django.core import mail
+
+from recruitment.models import Application
+from tests.recruitment_candidate.factories import open_vacancy, valid_iin
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def test_a_candidate_registers_applies_and_sees_the_code(page, live_server):
+    open_vacancy(title_en="Budget analyst", duties_en="Plan the ministry's budget.")
+    open_vacancy(title_en="Gardener")
+    base = f"{live_server.url}/en"
+
+    page.goto(f"{base}/accounts/register/")
+    page.get_by_label("E-mail address").fill("aruzhan@example.kz")
+    page.get_by_label("Password", exact=True).fill("Steppe-Horizon-2026")
+    page.get_by_label("Password again").fill("Steppe-Horizon-2026")
+    page.get_by_role("button", name="Create my account").click()
+    page.wait_for_url(f"{base}/accounts/register/done/")
+
+    link = re.search(r"https?://\S+/accounts/confirm/\S+/", mail.outbox[-1].body).group(0)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm my e-mail address").click()
+    page.wait_for_url(f"{base}/my/profile/")
+    assert "your e-mail address is confirmed" in page.content()
+
+    page.get_by_role("link", name="Fill in").click()
+    page.get_by_label("Full name").fill("Aruzhan Bekova")
+    page.get_by_label("IIN").fill(valid_iin())
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{base}/my/profile/")
+
+    page.goto(f"{base}/my/profile/education/add/")
+    page.get_by_label("Level").select_option(label="Higher (bachelor's degree)")
+    page.get_by_label("Field").select_option(label="Economics and finance")
+    page.get_by_label("Year of graduation").fill("2015")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{base}/my/profile/")
+
+    page.goto(f"{base}/my/profile/experience/add/")
+    page.get_by_label("Sector").select_option(label="Private sector")
+    page.get_by_label("Field").select_option(label="Economics and finance")
+    page.get_by_label("From").fill("2016-09-01")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(f"{base}/my/profile/")
+    assert "Private sector" in page.content()
+
+    page.goto(f"{base}/vacancies/")
+    page.get_by_label("Words in the title or duties").fill("budget")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Budget analyst").click()
+    page.get_by_role("link", name="Apply").click()
+    page.get_by_label("I agree to the processing of my personal data").check()
+    page.get_by_role("button", name="Submit my application").click()
+
+    code = page.get_by_test_id("application-code").inner_text().strip()
+    assert code == Application.objects.get().code
+    assert "You meet every requirement of the vacancy." in page.content()
+
+    page.get_by_role("link", name="My applications").first.click()
+    page.wait_for_url(f"{base}/my/applications/")
+    assert page.get_by_role("link", name=code).is_visible()
