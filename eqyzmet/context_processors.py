@@ -10,9 +10,9 @@ def navigation(request):
     template asks)."""
 
     def roles() -> frozenset[str]:
+        from eqyzmet.selectors import user_role_names
+
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated:
-            return frozenset()
-        return frozenset(user.groups.values_list("name", flat=True))
+        return user_role_names(user) if user is not None else frozenset()
 
     return {"roles": SimpleLazyObject(roles)}

@@ -31,7 +31,17 @@ def state_bodies_in_scope(*, user: User, role: Role | str) -> QuerySet[StateBody
     return StateBody.objects.filter(condition)
 
 
-def user_has_role(*, user: User, role: Role | str) -> bool:
+def user_role_names(user) -> frozenset[str]:
+    """The names of the person's groups, read once per request and kept on the user object
+    (the page's permission check, the navigation and the second-factor rule share it)."""
     if not user.is_authenticated:
-        return False
-    return user.groups.filter(name=Role(role).value).exists()
+        return frozenset()
+    cached = getattr(user, "_eqyzmet_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._eqyzmet_role_names = cached
+    return cached
+
+
+def user_has_role(*, user: User, role: Role | str) -> bool:
+    return Role(role).value in user_role_names(user)

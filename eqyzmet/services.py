@@ -76,6 +76,7 @@ def staff_assign(
     role = Role(role)
     group = Group.objects.get(name=role.value)
     user.groups.add(group)
+    user.__dict__.pop("_eqyzmet_role_names", None)  # the per-request role cache is stale now
     if role in ADMIN_ROLES and not user.is_staff:
         user.is_staff = True
         user.save(update_fields=["is_staff"])

@@ -199,6 +199,29 @@ CELERY_BEAT_SCHEDULE["ethics-deadline-reminders"] = {
     "task": "ethics.send_deadline_reminders",
     "schedule": 15 * 60,
 }
+CELERY_BEAT_SCHEDULE["testing-center-sweep"] = {
+    # Hands in papers whose time ran out with nobody on the page, requeues scoring left
+    # undone while the broker was down, and starts item analysis of closed sittings.
+    "task": "testing_center.sweep",
+    "schedule": 30,
+}
+
+CELERY_BEAT_SCHEDULE["evaluation-annual-results"] = {
+    # From 21 January (the day after the Q4 deadline) the previous year's annual scores are
+    # computed as the average of the quarters; daily and idempotent, so done by 30 January.
+    "task": "evaluation.compute_annual_results",
+    "schedule": 6 * 3600,
+}
+CELERY_BEAT_SCHEDULE["evaluation-reminders"] = {
+    # One e-mail per assessment and deadline (evaluation due, acknowledge/contest by).
+    "task": "evaluation.send_reminders",
+    "schedule": 3600,
+}
+CELERY_BEAT_SCHEDULE["evaluation-retention-purge"] = {
+    # Results are kept 3 years (per the cycle's frozen rules); older ones are purged, audited.
+    "task": "evaluation.purge_expired_results",
+    "schedule": 24 * 3600,
+}
 
 # --- Users, passwords, sessions ----------------------------------------------------------
 
@@ -230,6 +253,8 @@ AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The sign-in form's field is "username" (it holds the e-mail address), not USERNAME_FIELD.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "eqyzmet.accounts.backends.sign_in_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True

@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("eqyzmet.accounts.urls")),
     path("accounts/2fa/", include("eqyzmet.twofactor.urls")),
     path("", include("recruitment.urls")),
     path("staff/", include("recruitment.urls_staff")),

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from eqyzmet.models import User
 from eqyzmet.roles import Role
-from eqyzmet.selectors import state_bodies_in_scope
+from eqyzmet.selectors import state_bodies_in_scope, user_has_role
 from ethics import receipts
 from ethics.deadlines import deadline_rules_for
 from ethics.models import (
@@ -80,7 +80,7 @@ def is_ethics_commissioner(user: User) -> bool:
         return False
     if user.is_superuser:
         return True
-    if not user.has_perm("ethics.view_ethicscase"):
+    if not user_has_role(user=user, role=Role.ETHICS_COMMISSIONER):
         return False
     # state_bodies_in_scope answers .none() when the person holds the role nowhere; the
     # scope is memoised for the request, so this costs no query of its own.

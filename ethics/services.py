@@ -417,9 +417,9 @@ def case_deadline_remind(*, case_id: int, kind: str, now: dt.datetime | None = N
             return False
         case = EthicsCase.objects.select_related("state_body", "assigned_to").get(pk=case_id)
         recipients = (
-            [case.assigned_to.email]
+            [(case.assigned_to.email, case.assigned_to.language)]
             if case.assigned_to_id and case.assigned_to.is_active
-            else sorted(commissioners_for(case.state_body).values_list("email", flat=True))
+            else sorted(commissioners_for(case.state_body).values_list("email", "language"))
         )
         due = getattr(case, due_field)
         if recipients:
@@ -434,7 +434,16 @@ def case_deadline_remind(*, case_id: int, kind: str, now: dt.datetime | None = N
 
 
 def _reminder_mail(*, case, kind, due, now, recipients) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+    """One e-mail per language, each in the language its readers chose."""
+    by_language: dict[str, list[str]] = {}
+    for email, language in recipients:
+        by_language.setdefault(language or settings.LANGUAGE_CODE, []).append(email)
+    for language, emails in sorted(by_language.items()):
+        _reminder_mail_in(case=case, kind=kind, due=due, now=now, emails=emails, language=language)
+
+
+def _reminder_mail_in(*, case, kind, due, now, emails, language) -> None:
+    with translation.override(language):
         what = (
             gettext("acknowledgement") if kind == "acknowledge" else gettext("substantive answer")
         )
@@ -455,7 +464,7 @@ def _reminder_mail(*, case, kind, due, now, recipients) -> None:
             "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
             "path": reverse("ethics:case_detail", args=[case.pk]),
         }
-    send_mail(subject, body, None, recipients)
+    send_mail(subject, body, None, emails)
 
 
 def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:

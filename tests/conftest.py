@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from eqyzmet.celery import app as celery_app
 
@@ -23,7 +24,11 @@ def _fast_and_eager(settings):
     settings.EQYZMET_STAFF_2FA = False
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    # Services called outside a request speak the msgid language (English) in tests; pages
+    # are tested in each language through their URL prefix.
+    translation.activate("en")
     yield
+    translation.deactivate()
     celery_app.conf.task_always_eager = previous
 
 

@@ -16,6 +16,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"person{n}@example.kz")
+    # Test people read English, the msgid language, unless a test says otherwise.
+    language = "en"
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @classmethod

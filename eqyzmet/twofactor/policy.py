@@ -25,5 +25,7 @@ def second_factor_required(user) -> bool:
         return has_confirmed_device(user)
     if user.is_staff or user.is_superuser:
         return True
-    names = {g.name for g in user.groups.all()}
+    from eqyzmet.selectors import user_role_names
+
+    names = user_role_names(user)
     return bool(names & {r.value for r in SECOND_FACTOR_ROLES}) or has_confirmed_device(user)

@@ -161,3 +161,14 @@ def test_the_beat_schedule_runs_the_reminder_task():
 
     entry = settings.CELERY_BEAT_SCHEDULE["ethics-deadline-reminders"]
     assert entry["task"] == send_deadline_reminders.name
+
+
+
+def test_reminders_are_written_in_each_readers_language(ministry, commissioner):
+    commissioner.language = "ru"
+    commissioner.save(update_fields=["language"])
+    case = report(ministry).case
+    _age(case, 30)
+    assert deadline_reminders_send() == 1
+    assert case.reference in mail.outbox[0].subject
+    assert "просроч" in mail.outbox[0].subject

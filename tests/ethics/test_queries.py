@@ -43,7 +43,7 @@ def test_list_pages_run_a_fixed_number_of_queries(
     _cases(ministry, commissioner, count)
     _cases(department, commissioner, count)
     client.force_login(commissioner)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = client.get(url)
         if hasattr(response, "streaming_content"):
             b"".join(response.streaming_content)
@@ -60,7 +60,7 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
         case_reply(case=submitted.case, actor=commissioner, body=f"Answer {n}")
         case_note_add(case=submitted.case, actor=commissioner, body=f"Note {n}")
     client.force_login(commissioner)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(15):
         response = client.get(reverse("ethics:case_detail", args=[submitted.case.pk]))
     assert response.status_code == 200
 
