@@ -1,0 +1,231 @@
+"""Reads of the testing center, each a bounded number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from recruitment import public as recruitment
+from testing_center.models import Attempt, AttemptItem, Blueprint, Sitting, option_text
+from testing_center.recruitment_port import candidate_application_ids
+
+PRACTICE_SESSION_KEY = "testing_center_practice"
+
+
+def practice_token(request, *, create: bool = False) -> str:
+    import secrets
+
+    token = request.session.get(PRACTICE_SESSION_KEY, "")
+    if not token and create:
+        token = secrets.token_urlsafe(24)
+        request.session[PRACTICE_SESSION_KEY] = token
+    return token
+
+
+def attempt_for_request(request, pk: int) -> Attempt:
+    """The attempt if it belongs to whoever is asking, else 404 (never 403: an attempt id
+    must not confirm that someone else's paper exists)."""
+    attempt = (
+        Attempt.objects.select_related("blueprint", "sitting", "sitting__stage")
+        .filter(pk=pk)
+        .first()
+    )
+    if attempt is None:
+        raise Http404
+    if attempt.sitting_id is None:
+        token = request.session.get(PRACTICE_SESSION_KEY, "")
+        if not token or token != attempt.practice_token:
+            raise Http404
+        return attempt
+    if not request.user.is_authenticated:
+        raise Http404
+    own = recruitment.candidate_application_id(
+        user=request.user, competition_id=attempt.sitting.stage.competition_id
+    )
+    if own is None or own != attempt.application_id:
+        raise Http404
+    return attempt
+
+
+@dataclass
+class SittingRow:
+    sitting: Sitting
+    info: recruitment.StageInfo
+    application_id: int
+    admitted: bool
+    attempt: Attempt | None
+
+
+def sittings_for_candidate(*, user) -> list[SittingRow]:
+    """The tests of the competitions the candidate has applied to."""
+    mine = candidate_application_ids(user=user)
+    if not mine:
+        return []
+    sittings = list(
+        Sitting.objects.select_related("blueprint", "stage", "stage__competition").filter(
+            stage__competition_id__in=list(mine)
+        )
+    )
+    attempts = {
+        (a.sitting_id, a.application_id): a
+        for a in Attempt.objects.filter(
+            sitting__in=sittings, application_id__in=list(mine.values())
+        ).order_by("number")
+    }
+    admitted = admitted_pairs(sittings=sittings, application_ids=list(mine.values()))
+    rows = []
+    for s in sittings:
+        app_id = mine[s.stage.competition_id]
+        rows.append(
+            SittingRow(
+                sitting=s,
+                info=_info_from_stage(s.stage),
+                application_id=app_id,
+                admitted=(s.stage_id, app_id) in admitted,
+                attempt=attempts.get((s.pk, app_id)),
+            )
+        )
+    rows.sort(key=lambda r: (r.info.opens_at is None, r.info.opens_at))
+    return rows
+
+
+def admitted_pairs(*, sittings, application_ids) -> set[tuple[int, int]]:
+    pairs = set()
+    for s in sittings:
+        pairs.update(
+            (s.stage_id, a.application_id)
+            for a in recruitment.admitted_applications(s.stage_id)
+            if a.application_id in application_ids
+        )
+    return pairs
+
+
+def _info_from_stage(stage) -> recruitment.StageInfo:
+    competition = stage.competition
+    return recruitment.StageInfo(
+        stage_id=stage.pk,
+        competition_id=competition.pk,
+        competition_number=competition.number,
+        competition_status=competition.status,
+        state_body_id=competition.state_body_id,
+        kind=stage.kind,
+        opens_at=stage.opens_at,
+        closes_at=stage.closes_at,
+        max_score=stage.max_score,
+        locked=stage.locked_at is not None,
+    )
+
+
+def sitting_for_candidate(*, user, sitting_id: int) -> SittingRow:
+    """One sitting as its candidate sees it; 404 for anyone without an application there."""
+    sitting = (
+        Sitting.objects.select_related("blueprint", "stage", "stage__competition")
+        .filter(pk=sitting_id)
+        .first()
+    )
+    if sitting is None or not user.is_authenticated:
+        raise Http404
+    app_id = recruitment.candidate_application_id(
+        user=user, competition_id=sitting.stage.competition_id
+    )
+    if app_id is None:
+        raise Http404
+    attempt = (
+        Attempt.objects.filter(sitting=sitting, application_id=app_id).order_by("-number").first()
+    )
+    return SittingRow(
+        sitting=sitting,
+        info=_info_from_stage(sitting.stage),
+        application_id=app_id,
+        admitted=recruitment.is_admitted(application_id=app_id, stage_id=sitting.stage_id),
+        attempt=attempt,
+    )
+
+
+@dataclass
+class PaperItem:
+    position: int
+    section_position: int
+    kind: str
+    text: str
+    options: list[tuple[str, str]]
+    answer: object
+    version: int
+    changed_at_ms: int
+    # Filled on the result page only.
+    is_correct: bool | None = None
+    awarded: object = None
+    key_texts: list[str] | None = None
+    explanation: str = ""
+    section_name: str = ""
+
+    @property
+    def chosen(self) -> list:
+        if isinstance(self.answer, list):
+            return self.answer
+        return [self.answer] if self.answer else []
+
+    @property
+    def words(self) -> int:
+        return len(self.answer.split()) if isinstance(self.answer, str) else 0
+
+
+def paper(*, attempt: Attempt, with_keys: bool = False) -> list[PaperItem]:
+    """The paper as the candidate sees it, rendered on the server in the drawn order.
+    The key is included only for a practice result (``with_keys``)."""
+    names = sections_of(attempt.blueprint)
+    items = (
+        AttemptItem.objects.filter(attempt=attempt).select_related("question").order_by("position")
+    )
+    out = []
+    for item in items:
+        q = item.question
+        by_id = {o["id"]: o for o in q.options}
+        options = [(oid, option_text(by_id[oid])) for oid in item.option_order if oid in by_id]
+        row = PaperItem(
+            position=item.position,
+            section_position=item.section_position,
+            kind=q.kind,
+            text=q.text,
+            options=options,
+            answer=item.answer,
+            version=item.version,
+            changed_at_ms=item.changed_at_ms,
+            is_correct=item.is_correct,
+            awarded=item.awarded,
+            section_name=names.get(item.section_position, ""),
+        )
+        if with_keys:
+            if q.kind in ("single", "multiple"):
+                row.key_texts = [option_text(by_id[k]) for k in q.key if k in by_id]
+            elif q.kind == "short_text":
+                row.key_texts = list(q.key[:1])
+            row.explanation = q.explanation
+        out.append(row)
+    return out
+
+
+def sections_of(blueprint: Blueprint) -> dict[int, str]:
+    return {s.position: s.topic.name for s in blueprint.sections.select_related("topic")}
+
+
+def practice_blueprints() -> QuerySet[Blueprint]:
+    return Blueprint.objects.filter(is_practice=True).prefetch_related("sections__topic")
+
+
+def attempts_for_staff(*, user) -> QuerySet[Attempt]:
+    """Real attempts of the competitions in the officer's scope, by anonymous code only."""
+    from eqyzmet.selectors import state_bodies_in_scope
+
+    qs = Attempt.objects.filter(sitting__isnull=False).select_related(
+        "application", "sitting__stage__competition", "blueprint"
+    )
+    if user.is_superuser:
+        return qs
+    return qs.filter(
+        sitting__stage__competition__state_body__in=state_bodies_in_scope(
+            user=user, role="hr_officer"
+        )
+    )

@@ -1,0 +1,213 @@
+"""Candidate and practice pages. Views hold no rules: they call services and selectors and
+show ``ApplicationError`` messages."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from eqyzmet.errors import ApplicationError
+from testing_center import selectors, services
+from testing_center.models import Attempt, Blueprint
+
+
+def _language() -> str:
+    return (get_language() or "kk")[:2]
+
+
+@login_required
+@require_GET
+def index(request):
+    rows = selectors.sittings_for_candidate(user=request.user)
+    return render(
+        request,
+        "testing_center/index.html",
+        {"rows": rows, "practice": selectors.practice_blueprints()},
+    )
+
+
+@login_required
+@require_GET
+def sitting_detail(request, pk: int):
+    row = selectors.sitting_for_candidate(user=request.user, sitting_id=pk)
+    return render(request, "testing_center/sitting.html", {"row": row, "now": timezone.now()})
+
+
+@login_required
+@require_POST
+def sitting_start(request, pk: int):
+    row = selectors.sitting_for_candidate(user=request.user, sitting_id=pk)
+    try:
+        attempt = services.attempt_start(
+            user=request.user, sitting=row.sitting, language=_language()
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("testing_center:sitting", pk=pk)
+    return redirect("testing_center:attempt", pk=attempt.pk)
+
+
+@require_GET
+def practice_index(request):
+    return render(
+        request, "testing_center/practice.html", {"blueprints": selectors.practice_blueprints()}
+    )
+
+
+@require_POST
+def practice_start(request, code: str):
+    blueprint = get_object_or_404(Blueprint, code=code, is_practice=True)
+    token = selectors.practice_token(request, create=True)
+    try:
+        attempt = services.practice_attempt_start(
+            blueprint=blueprint, token=token, language=_language()
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("testing_center:practice")
+    return redirect("testing_center:attempt", pk=attempt.pk)
+
+
+@never_cache
+@require_GET
+def attempt_page(request, pk: int):
+    attempt = selectors.attempt_for_request(request, pk)
+    services.attempt_expire_if_due(attempt=attempt)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect("testing_center:result", pk=attempt.pk)
+    items = selectors.paper(attempt=attempt)
+    sections = selectors.sections_of(attempt.blueprint)
+    now = timezone.now()
+    return render(
+        request,
+        "testing_center/attempt.html",
+        {
+            "attempt": attempt,
+            "items": items,
+            "sections": sections,
+            "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
+            "answered": sum(1 for i in items if i.answer not in (None, "", [])),
+        },
+    )
+
+
+def _refusal(exc: ApplicationError) -> JsonResponse:
+    status = 409 if exc.code == "time_up" else 400
+    return JsonResponse({"ok": False, "code": exc.code, "error": str(exc.message)}, status=status)
+
+
+@never_cache
+@require_POST
+def attempt_save(request, pk: int):
+    """Autosave of one answer. JSON in the form body: position, answer (JSON), changed_at."""
+    attempt = selectors.attempt_for_request(request, pk)
+    try:
+        services.attempt_expire_if_due(attempt=attempt)
+        position = int(request.POST.get("position", ""))
+        changed_at = int(request.POST.get("changed_at", ""))
+        answer = services.answer_from_post(request.POST.get("answer"))
+        result = services.attempt_autosave(
+            attempt=attempt, position=position, answer=answer, changed_at_ms=changed_at
+        )
+    except ValueError:
+        return JsonResponse(
+            {"ok": False, "code": "bad_request", "error": _("The answer could not be read.")},
+            status=400,
+        )
+    except ApplicationError as exc:
+        return _refusal(exc)
+    return JsonResponse(
+        {
+            "ok": True,
+            "saved": result.saved,
+            "version": result.version,
+            "changed_at": result.changed_at_ms,
+            "answer": result.answer,
+        }
+    )
+
+
+@never_cache
+@require_POST
+def attempt_events(request, pk: int):
+    attempt = selectors.attempt_for_request(request, pk)
+    try:
+        events = json.loads(request.POST.get("events", "[]"))
+    except json.JSONDecodeError:
+        events = []
+    if not isinstance(events, list):
+        events = []
+    stored = services.integrity_events_record(attempt=attempt, events=events)
+    return JsonResponse({"ok": True, "stored": stored})
+
+
+def _answers_from_form(request, attempt) -> dict[int, object]:
+    answers: dict[int, object] = {}
+    for key in request.POST:
+        if not key.startswith("item-"):
+            continue
+        try:
+            position = int(key.removeprefix("item-"))
+        except ValueError:
+            continue
+        values = request.POST.getlist(key)
+        answers[position] = values if request.POST.get(f"multi-{position}") else values[0]
+    return answers
+
+
+@require_POST
+def attempt_submit(request, pk: int):
+    attempt = selectors.attempt_for_request(request, pk)
+    services.attempt_expire_if_due(attempt=attempt)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        try:
+            services.attempt_save_many(
+                attempt=attempt, answers=_answers_from_form(request, attempt)
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        by = (
+            Attempt.SubmittedBy.TIMER
+            if request.POST.get("reason") == "timer"
+            else Attempt.SubmittedBy.CANDIDATE
+        )
+        if by == Attempt.SubmittedBy.TIMER and timezone.now() < attempt.deadline:
+            # A page clock running fast does not end the test early.
+            by = Attempt.SubmittedBy.CANDIDATE
+        services.attempt_submit(attempt=attempt, by=by)
+    return redirect("testing_center:result", pk=attempt.pk)
+
+
+@never_cache
+@require_GET
+def attempt_result(request, pk: int):
+    attempt = selectors.attempt_for_request(request, pk)
+    services.attempt_expire_if_due(attempt=attempt)
+    if attempt.status == Attempt.Status.IN_PROGRESS:
+        return redirect("testing_center:attempt", pk=attempt.pk)
+    scored = attempt.status == Attempt.Status.SCORED
+    show_items = scored and attempt.blueprint.show_item_results
+    items = selectors.paper(attempt=attempt, with_keys=attempt.is_practice) if show_items else []
+    return render(
+        request,
+        "testing_center/result.html",
+        {
+            "attempt": attempt,
+            "scored": scored,
+            "items": items,
+            "sections": selectors.sections_of(attempt.blueprint),
+            "section_rows": [
+                {**row, "name": row.get(f"name_{_language()}") or row.get("name_ru")}
+                for row in attempt.sections
+            ],
+        },
+    )
