@@ -405,5 +405,7 @@ LOGGING = {
     },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures still show at WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

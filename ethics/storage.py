@@ -23,7 +23,6 @@ MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 MAX_ATTACHMENTS_PER_MESSAGE = 5
 
 
-
 def private_storage() -> FileSystemStorage:
     # No location: FileSystemStorage follows settings.MEDIA_ROOT (and test overrides of it).
     return FileSystemStorage(base_url=None)

@@ -163,7 +163,6 @@ def test_the_beat_schedule_runs_the_reminder_task():
     assert entry["task"] == send_deadline_reminders.name
 
 
-
 def test_reminders_are_written_in_each_readers_language(ministry, commissioner):
     commissioner.language = "ru"
     commissioner.save(update_fields=["language"])

@@ -1,0 +1,179 @@
+"""The permission matrix, generated from the URL conf: every named page and API operation
+has an access rule here, so a new view without a rule fails this test; and for every page
+that takes no object id, each role (and an anonymous visitor) is allowed or refused exactly
+as the rule says. Object-level rules (my application, another body's case...) are tested
+in each app's own permission tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from eqyzmet.roles import Role
+from eqyzmet.services import staff_assign
+from tests.factories import UserFactory, make_state_body
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", *[r.value for r in Role]]
+PUBLIC = frozenset(ROLES)
+SIGNED_IN = frozenset(r.value for r in Role)
+POST_ONLY = "post-only"  # GET answers 405 for everyone
+OBJECT = "object"  # takes an object id or token: covered by the app's own tests
+
+ACCESS: dict[str, frozenset[str] | str] = {
+    "healthz": PUBLIC,
+    "set_language": POST_ONLY,
+    "api-schema": PUBLIC,
+    "api-docs": PUBLIC,
+    "api-vacancies": PUBLIC,
+    "api-competitions": PUBLIC,
+    "api-competition": OBJECT,
+    "api-my-applications": SIGNED_IN,
+    "api-hr-applications": OBJECT,
+    "home": PUBLIC,
+    "login": PUBLIC,
+    "logout": POST_ONLY,
+    "accounts:register": PUBLIC,
+    "accounts:register_done": PUBLIC,
+    "accounts:resend": POST_ONLY,
+    "accounts:confirm": OBJECT,
+    "accounts:password_reset": PUBLIC,
+    "accounts:password_reset_done": PUBLIC,
+    "accounts:password_reset_confirm": OBJECT,
+    "accounts:password_reset_complete": PUBLIC,
+    "twofactor:setup": SIGNED_IN,
+    "twofactor:verify": SIGNED_IN,
+    "recruitment:vacancy_list": PUBLIC,
+    "recruitment:vacancy_detail": OBJECT,
+    "recruitment:apply": OBJECT,
+    "recruitment:profile": frozenset({"candidate"}),
+    "recruitment:profile_personal": frozenset({"candidate"}),
+    "recruitment:entry_add": OBJECT,
+    "recruitment:entry_edit": OBJECT,
+    "recruitment:entry_delete": OBJECT,
+    "recruitment:document_upload": frozenset({"candidate"}),
+    "recruitment:document_download": OBJECT,
+    "recruitment:document_delete": OBJECT,
+    "recruitment:my_applications": frozenset({"candidate"}),
+    "recruitment:my_application": OBJECT,
+    "recruitment:application_withdraw": OBJECT,
+    "recruitment:appeal": OBJECT,
+    "staff:commission_home": frozenset({"commission_member"}),
+    "staff:commission_queue": OBJECT,
+    "staff:commission_declare": OBJECT,
+    "staff:commission_mark": OBJECT,
+    "staff:observer_home": frozenset({"observer"}),
+    "staff:observer_competition": OBJECT,
+    # Evaluation pages need an employee record as well as the role (a role alone opens
+    # nothing); with records they are tested in tests/evaluation/test_views.py.
+    "evaluation:home": frozenset({"hr_officer", "manager"}),
+    "evaluation:my_results": frozenset(),
+    "evaluation:my_assessment": OBJECT,
+    "evaluation:acknowledge": OBJECT,
+    "evaluation:contest": OBJECT,
+    "evaluation:my_kpi_report": OBJECT,
+    "evaluation:citizen_link_issue": frozenset(),
+    "evaluation:evidence": OBJECT,
+    "evaluation:feedback": OBJECT,
+    "evaluation:unit": frozenset({"manager"}),
+    "evaluation:score": OBJECT,
+    "evaluation:kpi_add": OBJECT,
+    "evaluation:manager_kpi_report": OBJECT,
+    "evaluation:feedback_invite": OBJECT,
+    "evaluation:export_csv": OBJECT,
+    "evaluation:rate_start": PUBLIC,
+    "evaluation:rate_link": OBJECT,
+    "ethics:index": PUBLIC,
+    "ethics:report_new": PUBLIC,
+    "ethics:follow": PUBLIC,
+    "ethics:follow_case": OBJECT,  # only with a receipt code's short-lived cookie
+    "ethics:follow_attachment": OBJECT,
+    "ethics:follow_leave": POST_ONLY,
+    "ethics:dashboard": frozenset({"ethics_commissioner"}),
+    "ethics:export_csv": frozenset({"ethics_commissioner"}),
+    "ethics:charts": frozenset({"ethics_commissioner"}),
+    "ethics:case_detail": OBJECT,
+    "ethics:case_transition": OBJECT,
+    "ethics:case_assign": OBJECT,
+    "ethics:case_reply": OBJECT,
+    "ethics:case_note": OBJECT,
+    "ethics:case_attachment": OBJECT,
+}
+ACCESS.update(
+    {
+        "testing_center:index": SIGNED_IN,
+        "testing_center:practice": PUBLIC,
+        "testing_center:practice_start": OBJECT,
+        "testing_center:sitting": OBJECT,
+        "testing_center:sitting_start": OBJECT,
+        "testing_center:attempt": OBJECT,
+        "testing_center:save": OBJECT,
+        "testing_center:events": OBJECT,
+        "testing_center:submit": OBJECT,
+        "testing_center:result": OBJECT,
+    }
+)
+
+
+def _named_patterns(patterns=None, namespace=None):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _named_patterns(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_named_url_has_an_access_rule():
+    names = {n for n in _named_patterns() if not n.startswith("admin:")}
+    missing = sorted(names - ACCESS.keys())
+    assert not missing, f"add an access rule for: {missing}"
+    stale = sorted(ACCESS.keys() - names)
+    assert not stale, f"rules for URLs that no longer exist: {stale}"
+
+
+@pytest.fixture
+def people(roles):
+    body = make_state_body()
+    people = {"anonymous": None}
+    for role in Role:
+        user = UserFactory()
+        staff_assign(user=user, role=role, state_body=body if role != Role.CANDIDATE else None)
+        people[role.value] = user
+    return people
+
+
+def _allowed(response) -> bool:
+    if response.status_code in (401, 403, 404, 405):
+        return False
+    if response.status_code in (301, 302):
+        location = response["Location"]
+        return "/accounts/login/" not in location and "/admin/login/" not in location
+    return response.status_code == 200
+
+
+SIMPLE = sorted((name, rule) for name, rule in ACCESS.items() if isinstance(rule, frozenset))
+
+
+@pytest.mark.parametrize(("name", "rule"), SIMPLE, ids=[n for n, _ in SIMPLE])
+def test_each_role_is_allowed_or_refused_as_the_rule_says(client, people, name, rule):
+    url = reverse(name)
+    wrong = []
+    for role, user in people.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        allowed = _allowed(client.get(url))
+        if allowed != (role in rule):
+            wrong.append(f"{role}: {'allowed' if allowed else 'refused'}")
+    assert not wrong, f"{url}: {wrong}"
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in ACCESS.items() if r == POST_ONLY))
+def test_post_only_urls_refuse_get(client, name):
+    client.force_login(UserFactory())
+    assert client.get(reverse(name)).status_code == 405
