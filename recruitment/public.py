@@ -101,6 +101,20 @@ def candidate_application_id(*, user, competition_id: int) -> int | None:
     )
 
 
+def candidate_application_ids(*, user) -> dict[int, int]:
+    """``{competition_id: application_id}`` for the signed-in candidate's active
+    applications, in one query."""
+    from recruitment.models import IdentityEscrow
+
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        IdentityEscrow.objects.filter(owner_index=owner_index(user.pk), active=True).values_list(
+            "competition_id", "application_id"
+        )
+    )
+
+
 def application_code(application_id: int) -> str:
     from recruitment.models import Application
 

@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from recruitment import public as recruitment
+from recruitment.public import candidate_application_ids
 from testing_center.models import Attempt, AttemptItem, Blueprint, Sitting, option_text
-from testing_center.recruitment_port import candidate_application_ids
 
 PRACTICE_SESSION_KEY = "testing_center_practice"
 
