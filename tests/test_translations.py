@@ -24,9 +24,12 @@ def test_placeholders_survive_translation(lang):
     po = polib.pofile(str(REPO / "locale" / lang / "LC_MESSAGES" / "django.po"))
     pattern = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
     for entry in po.translated_entries():
-        assert sorted(pattern.findall(entry.msgid)) == sorted(pattern.findall(entry.msgstr)), (
-            entry.msgid
-        )
+        expected = sorted(set(pattern.findall(entry.msgid_plural or entry.msgid)))
+        translations = entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            assert sorted(set(pattern.findall(text))) == expected, entry.msgid
+        if entry.msgid_plural:
+            assert all(translations), f"{lang}: a plural form is missing for {entry.msgid}"
 
 
 def test_the_catalogues_are_up_to_date_with_the_code(tmp_path):
