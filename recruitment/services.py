@@ -715,7 +715,7 @@ def application_reveal(
     """Reveal who stands behind a code: only after the lock, only for the positions needed,
     by a named officer with a reason; every reveal is audited and reported to ethics."""
     application = (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("competition__state_body", "current_stage")
         .get(pk=application.pk)
     )
