@@ -1,0 +1,48 @@
+"""The answer scorer: per-question scikit-learn models trained on human-scored answers.
+
+Plain Python over plain data; the testing_center app persists records and calls these
+functions from Celery tasks. Public surface:
+
+- :class:`ScoredAnswer`, :func:`read_scored_answers_csv`, :class:`ScoringDataError`
+- :func:`train_question_model` → :class:`ScoringModelRecord`
+- :func:`score_answers` → :class:`Prediction`; :func:`needs_human_review`,
+  :func:`differs_from_human`
+- :func:`quadratic_weighted_kappa`, :func:`fisher_z_mean`
+"""
+
+from .data import (
+    RowError,
+    ScoredAnswer,
+    ScoringDataError,
+    group_by_question,
+    read_scored_answers_csv,
+)
+from .metrics import fisher_z_mean, quadratic_weighted_kappa
+from .model import (
+    ModelIntegrityError,
+    Prediction,
+    ScoringModelRecord,
+    differs_from_human,
+    load_scorer,
+    needs_human_review,
+    score_answers,
+    train_question_model,
+)
+
+__all__ = [
+    "ModelIntegrityError",
+    "Prediction",
+    "RowError",
+    "ScoredAnswer",
+    "ScoringDataError",
+    "ScoringModelRecord",
+    "differs_from_human",
+    "fisher_z_mean",
+    "group_by_question",
+    "load_scorer",
+    "needs_human_review",
+    "quadratic_weighted_kappa",
+    "read_scored_answers_csv",
+    "score_answers",
+    "train_question_model",
+]
