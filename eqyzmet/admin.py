@@ -113,3 +113,45 @@ class StateBodyScopedAdmin(admin.ModelAdmin):
         if db_field.name == "state_body" and not request.user.is_superuser:
             kwargs["queryset"] = self.scoped_bodies(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def admin_service_form(
+    modeladmin,
+    request,
+    *,
+    form_class,
+    run,
+    success_message,
+    success_url: str,
+    template: str,
+    context: dict,
+):
+    """An admin page that asks for a form and hands it to a service.
+
+    ``run(cleaned_data)`` calls the service; an ``ApplicationError`` it raises is shown on
+    the form and nothing changes. On success the officer returns to ``success_url``.
+    """
+    from django.http import HttpResponseRedirect
+    from django.template.response import TemplateResponse
+
+    from eqyzmet.errors import ApplicationError
+
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            run(form.cleaned_data)
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            modeladmin.message_user(request, success_message)
+            return HttpResponseRedirect(success_url)
+    return TemplateResponse(
+        request,
+        template,
+        {
+            **modeladmin.admin_site.each_context(request),
+            "form": form,
+            "opts": modeladmin.model._meta,
+            **context,
+        },
+    )

@@ -12,12 +12,11 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import StateBodyScopedAdmin
+from eqyzmet.admin import StateBodyScopedAdmin, admin_service_form
 from eqyzmet.errors import ApplicationError
 from eqyzmet.models import User
 from eqyzmet.roles import Role
@@ -355,31 +354,19 @@ class AssessmentAdmin(StateBodyScopedAdmin):
         assessment = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, assessment):
             raise Http404
-        form = ReviewForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.assessment_review_decide(
-                    assessment=assessment,
-                    actor=request.user,
-                    outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["note"],
-                    revised_composite=form.cleaned_data["revised_composite"],
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, _("The review is decided."))
-                return HttpResponseRedirect(
-                    reverse("admin:evaluation_assessment_change", args=[pk])
-                )
-        return TemplateResponse(
+        return admin_service_form(
+            self,
             request,
-            "evaluation/admin_review.html",
-            {
-                **self.admin_site.each_context(request),
-                "title": _("Review of a contested result"),
-                "form": form,
-                "assessment": assessment,
-                "opts": self.model._meta,
-            },
+            form_class=ReviewForm,
+            run=lambda data: services.assessment_review_decide(
+                assessment=assessment,
+                actor=request.user,
+                outcome=data["outcome"],
+                note=data["note"],
+                revised_composite=data["revised_composite"],
+            ),
+            success_message=_("The review is decided."),
+            success_url=reverse("admin:evaluation_assessment_change", args=[pk]),
+            template="evaluation/admin_review.html",
+            context={"title": _("Review of a contested result"), "assessment": assessment},
         )

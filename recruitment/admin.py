@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import StateBodyScopedAdmin
+from eqyzmet.admin import StateBodyScopedAdmin, admin_service_form
 from eqyzmet.errors import ApplicationError
 from recruitment import services
 from recruitment.eligibility import reason_text
@@ -314,31 +313,22 @@ class ApplicationAdmin(StateBodyScopedAdmin):
 
     def reveal_view(self, request, pk):
         application = self._application(request, pk)
-        form = RevealForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.application_reveal(
-                    application=application,
-                    actor=request.user,
-                    purpose=form.cleaned_data["purpose"],
-                    reason=form.cleaned_data["reason"],
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, _("Identity revealed; the reveal is on the record."))
-                return HttpResponseRedirect(
-                    reverse("admin:recruitment_application_change", args=[pk])
-                )
-        return TemplateResponse(
+        return admin_service_form(
+            self,
             request,
-            "admin/recruitment/application/reason_form.html",
-            {
-                **self.admin_site.each_context(request),
+            form_class=RevealForm,
+            run=lambda data: services.application_reveal(
+                application=application,
+                actor=request.user,
+                purpose=data["purpose"],
+                reason=data["reason"],
+            ),
+            success_message=_("Identity revealed; the reveal is on the record."),
+            success_url=reverse("admin:recruitment_application_change", args=[pk]),
+            template="admin/recruitment/application/reason_form.html",
+            context={
                 "title": _("Reveal the identity behind %(code)s") % {"code": application.code},
-                "form": form,
                 "application": application,
-                "opts": self.model._meta,
                 "warning": _(
                     "A reveal is permanent and audited; the ethics commissioner and observers "
                     "see it. Reveal only the positions you need."
@@ -348,28 +338,19 @@ class ApplicationAdmin(StateBodyScopedAdmin):
 
     def disqualify_view(self, request, pk):
         application = self._application(request, pk)
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.application_disqualify(
-                    application=application, actor=request.user, reason=form.cleaned_data["reason"]
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, _("The code is disqualified; the next ranked moves up."))
-                return HttpResponseRedirect(
-                    reverse("admin:recruitment_application_change", args=[pk])
-                )
-        return TemplateResponse(
+        return admin_service_form(
+            self,
             request,
-            "admin/recruitment/application/reason_form.html",
-            {
-                **self.admin_site.each_context(request),
+            form_class=ReasonForm,
+            run=lambda data: services.application_disqualify(
+                application=application, actor=request.user, reason=data["reason"]
+            ),
+            success_message=_("The code is disqualified; the next ranked moves up."),
+            success_url=reverse("admin:recruitment_application_change", args=[pk]),
+            template="admin/recruitment/application/reason_form.html",
+            context={
                 "title": _("Disqualify %(code)s") % {"code": application.code},
-                "form": form,
                 "application": application,
-                "opts": self.model._meta,
                 "warning": _("Disqualify only for a false declaration found in the documents."),
             },
         )
@@ -430,31 +411,24 @@ class AppealAdmin(StateBodyScopedAdmin):
         appeal = get_object_or_404(self.get_queryset(request), pk=pk)
         if not self.has_change_permission(request, appeal):
             raise Http404
-        form = AppealDecisionForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                services.appeal_decide(
-                    appeal=appeal,
-                    actor=request.user,
-                    upheld=form.cleaned_data["upheld"],
-                    answer=form.cleaned_data["answer"],
-                    corrected_score=form.cleaned_data["corrected_score"],
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                self.message_user(request, _("The appeal is decided."))
-                return HttpResponseRedirect(reverse("admin:recruitment_appeal_change", args=[pk]))
-        return TemplateResponse(
+        return admin_service_form(
+            self,
             request,
-            "admin/recruitment/application/reason_form.html",
-            {
-                **self.admin_site.each_context(request),
+            form_class=AppealDecisionForm,
+            run=lambda data: services.appeal_decide(
+                appeal=appeal,
+                actor=request.user,
+                upheld=data["upheld"],
+                answer=data["answer"],
+                corrected_score=data["corrected_score"],
+            ),
+            success_message=_("The appeal is decided."),
+            success_url=reverse("admin:recruitment_appeal_change", args=[pk]),
+            template="admin/recruitment/application/reason_form.html",
+            context={
                 "title": _("Decide the appeal of %(code)s") % {"code": appeal.application.code},
-                "form": form,
                 "application": appeal.application,
                 "appeal_text": appeal.text_redacted,
-                "opts": self.model._meta,
             },
         )
 

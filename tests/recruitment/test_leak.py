@@ -201,3 +201,27 @@ def test_an_officer_of_another_body_sees_nothing_of_the_competition(client, role
     )
     client.force_login(other.observer)
     assert client.get(f"/kk/staff/observe/{competition.pk}/").status_code == 404
+
+
+def test_the_admin_reveal_page_needs_a_reason_and_records_the_reveal(client, roles):
+    from recruitment.models import IdentityReveal
+
+    staff = make_staff()
+    candidates = [make_candidate() for _ in range(4)]
+    competition, _applications = _run_to_lock(staff, candidates)
+    winner = Application.objects.get(competition=competition, rank=1)
+    loser = Application.objects.get(competition=competition, rank=4)
+    client.force_login(staff.hr)
+    client.cookies["eqyzmet_language"] = "en"
+    url = f"/admin/recruitment/application/{winner.pk}/reveal/"
+    page = client.post(url, {"purpose": "winner", "reason": "short"})
+    assert page.status_code == 200
+    assert not IdentityReveal.objects.exists()
+    refused = client.post(
+        f"/admin/recruitment/application/{loser.pk}/reveal/",
+        {"purpose": "winner", "reason": "Curious who came last here"},
+    )
+    assert "cannot be revealed" in refused.content.decode()
+    done = client.post(url, {"purpose": "winner", "reason": "Winner: document check"})
+    assert done.status_code == 302
+    assert IdentityReveal.objects.get().application == winner
