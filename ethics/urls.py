@@ -18,6 +18,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/export.csv", views.export_csv, name="export_csv"),
     path("dashboard/charts/", views.charts, name="charts"),
+    path("dashboard/declarations/", views.declarations, name="declarations"),
     path("dashboard/cases/<int:case_id>/", views.case_detail, name="case_detail"),
     path("dashboard/cases/<int:case_id>/status/", views.case_transition, name="case_transition"),
     path("dashboard/cases/<int:case_id>/assign/", views.case_assign, name="case_assign"),

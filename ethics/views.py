@@ -476,3 +476,18 @@ def charts(request):
 def report_start(request):
     """A short, stable address for links: /<lang>/ethics/ → the report form."""
     return redirect(reverse("ethics:report_new"))
+
+
+@never_cache
+@require_GET
+@commissioner_required
+def declarations(request):
+    """Ethics commissioner: commission members' conflict-of-interest declarations in the
+    competitions of my bodies, searchable by competition number or member."""
+    from recruitment.public import conflict_declarations
+
+    query = request.GET.get("q", "").strip()[:100]
+    rows = conflict_declarations(
+        state_bodies=selectors.commissioner_bodies(user=request.user), query=query
+    )
+    return render(request, "ethics/declarations.html", {"rows": rows, "q": query})

@@ -168,3 +168,45 @@ def stage_result_record(
             "passed": passed,
         },
     )
+
+
+@dataclass(frozen=True)
+class ConflictDeclaration:
+    competition_number: str
+    state_body: str
+    member_email: str
+    role: str
+    declared_at: datetime | None
+    has_conflict: bool
+    statement: str
+
+
+def conflict_declarations(*, state_bodies, query: str = "", limit: int = 200) -> list:
+    """Commission members' conflict-of-interest declarations in competitions of the given
+    state bodies (a queryset), newest competitions first; ``query`` matches the
+    competition number or the member's e-mail. One query."""
+    from recruitment.models import CommissionMember
+
+    seats = (
+        CommissionMember.objects.filter(competition__state_body__in=state_bodies)
+        .select_related("competition__state_body", "user")
+        .order_by("-competition__applications_open_at", "competition__number", "pk")
+    )
+    if query:
+        from django.db.models import Q
+
+        seats = seats.filter(
+            Q(competition__number__icontains=query) | Q(user__email__icontains=query)
+        )
+    return [
+        ConflictDeclaration(
+            competition_number=s.competition.number,
+            state_body=s.competition.state_body.name,
+            member_email=s.user.email,
+            role=s.get_role_display(),
+            declared_at=s.declared_at,
+            has_conflict=s.has_conflict,
+            statement=s.declaration,
+        )
+        for s in seats[:limit]
+    ]

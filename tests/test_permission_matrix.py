@@ -94,6 +94,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "ethics:dashboard": frozenset({"ethics_commissioner"}),
     "ethics:export_csv": frozenset({"ethics_commissioner"}),
     "ethics:charts": frozenset({"ethics_commissioner"}),
+    "ethics:declarations": frozenset({"ethics_commissioner"}),
     "ethics:case_detail": OBJECT,
     "ethics:case_transition": OBJECT,
     "ethics:case_assign": OBJECT,
