@@ -136,7 +136,7 @@ def admin_service_form(
 
     from eqyzmet.errors import ApplicationError
 
-    form = form_class(request.POST or None)
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             run(form.cleaned_data)

@@ -121,6 +121,24 @@ def application_code(application_id: int) -> str:
     return Application.objects.values_list("code", flat=True).get(pk=application_id)
 
 
+def application_codes(application_ids) -> dict[int, str]:
+    """``{application_id: code}`` in one query."""
+    from recruitment.models import Application
+
+    return dict(Application.objects.filter(pk__in=list(application_ids)).values_list("pk", "code"))
+
+
+def locked_stage_scores(*, stage_ids) -> dict[tuple[int, int], Decimal]:
+    """``{(application_id, stage_id): score}`` of stages whose results are locked: final
+    scores that may teach the AI scorer. One query."""
+    from recruitment.models import StageResult
+
+    rows = StageResult.objects.filter(
+        stage_id__in=list(stage_ids), stage__locked_at__isnull=False
+    ).values_list("application_id", "stage_id", "score")
+    return {(a, s): score for a, s, score in rows}
+
+
 @transaction.atomic
 def stage_result_record(
     *,

@@ -101,9 +101,19 @@ def commission_seats(*, user) -> QuerySet[CommissionMember]:
     )
 
 
-def marking_queue(*, member: CommissionMember) -> list[tuple[Application, CommissionMark | None]]:
+@dataclass(frozen=True)
+class MarkingRow:
+    application: Application
+    mark: CommissionMark | None
+    essay: object | None  # testing_center.public.EssayForMarking at an essay stage
+
+
+def marking_queue(*, member: CommissionMember) -> list[MarkingRow]:
     """The codes at the competition's current essay/interview stage, with this member's own
-    mark if given. Members never see each other's marks here. Two queries."""
+    mark if given and, at an essay stage, the essay's marking route (blind double marking
+    first). Members never see each other's marks here. Four queries at most."""
+    from testing_center.public import essays_for_marking
+
     applications = list(
         Application.objects.filter(
             competition_id=member.competition_id,
@@ -119,7 +129,30 @@ def marking_queue(*, member: CommissionMember) -> list[tuple[Application, Commis
             member=member, application__in=[a.pk for a in applications]
         )
     }
-    return [(a, own.get((a.pk, a.current_stage_id))) for a in applications]
+    essays: dict[int, object] = {}
+    essay_stage = next(
+        (a.current_stage_id for a in applications if a.current_stage.kind == Stage.Kind.ESSAY),
+        None,
+    )
+    if essay_stage is not None:
+        essays = essays_for_marking(
+            stage_id=essay_stage,
+            application_ids=[a.pk for a in applications if a.current_stage_id == essay_stage],
+        )
+    rows = [
+        MarkingRow(a, own.get((a.pk, a.current_stage_id)), essays.get(a.pk)) for a in applications
+    ]
+    # Unmarked double-marking essays first: they hold the stage result up.
+    return sorted(
+        rows,
+        key=lambda r: (r.mark is not None, not (r.essay and r.essay.is_double), r.application.code),
+    )
+
+
+def own_mark(*, member: CommissionMember, application: Application, stage: Stage):
+    return CommissionMark.objects.filter(
+        member=member, application=application, stage=stage
+    ).first()
 
 
 def competition_ledger(*, competition: Competition) -> QuerySet:

@@ -637,6 +637,19 @@ def commission_mark(
             _("The score must be between 0 and %(max)s.") % {"max": stage.max_score},
             code="out_of_range",
         )
+    if stage.kind == Stage.Kind.ESSAY:
+        from testing_center.public import essay_for_marking
+
+        if essay_for_marking(stage_id=stage.pk, application_id=application.pk).status == (
+            "preparing"
+        ):
+            raise ApplicationError(
+                _(
+                    "This essay is still being prepared for marking (identifying details "
+                    "are being removed). Try again in a few minutes."
+                ),
+                code="essay_preparing",
+            )
     mark, _created = CommissionMark.objects.update_or_create(
         application=application,
         stage=stage,
@@ -668,10 +681,24 @@ def _stage_score_from_marks(*, application: Application, stage: Stage) -> None:
     )
     needed = quorum_needed(competition, voting.count())
     marks = list(
-        CommissionMark.objects.filter(application=application, stage=stage).values_list(
-            "score", flat=True
-        )
+        CommissionMark.objects.filter(application=application, stage=stage)
+        .order_by("marked_at", "pk")
+        .values_list("score", flat=True)
     )
+    if stage.kind == Stage.Kind.ESSAY and marks:
+        from testing_center.public import essay_mark_recorded
+
+        # An essay the AI doubts, or whose first mark is far from the AI's, needs two
+        # independent blind marks whatever the quorum.
+        needed = max(
+            needed,
+            essay_mark_recorded(
+                application_id=application.pk,
+                stage_id=stage.pk,
+                score=marks[0],
+                marks_so_far=len(marks),
+            ),
+        )
     if len(marks) < needed:
         StageResult.objects.filter(application=application, stage=stage).delete()
         return

@@ -17,6 +17,11 @@ urlpatterns = [
         views_staff.commission_mark,
         name="commission_mark",
     ),
+    path(
+        "commission/<int:seat_id>/essay/<int:application_id>/",
+        views_staff.commission_essay,
+        name="commission_essay",
+    ),
     path("observe/", views_staff.observer_home, name="observer_home"),
     path(
         "observe/<int:competition_id>/",

@@ -124,6 +124,80 @@ def commission_mark(request, seat_id: int, application_id: int):
     return redirect("staff:commission_queue", seat_id=seat.pk)
 
 
+def _rubric_total(request, rubric: list[dict], max_score: Decimal) -> tuple[Decimal, dict]:
+    """The total of the rubric criteria a member filled in, or of the single score field."""
+    if not rubric:
+        return Decimal(request.POST.get("score", "").replace(",", ".")), {}
+    scores = {}
+    for criterion in rubric:
+        name = str(criterion.get("criterion", ""))
+        value = Decimal(request.POST.get(f"rubric-{name}", "").replace(",", "."))
+        if not Decimal(0) <= value <= Decimal(str(criterion.get("max", max_score))):
+            raise ApplicationError(
+                _("Each criterion's score must be between 0 and its maximum."),
+                code="criterion_out_of_range",
+            )
+        scores[name] = str(value)
+    return sum((Decimal(v) for v in scores.values()), Decimal(0)), scores
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commission_essay(request, seat_id: int, application_id: int):
+    """Commission member: read one code's essay (identifying details removed) and mark it
+    by the rubric. The AI's opinion appears only once the member has marked."""
+    from testing_center.public import essay_for_marking
+
+    seat = _own_seat(request, seat_id)
+    if not seat.may_score:
+        return redirect("staff:commission_queue", seat_id=seat.pk)
+    application = get_object_or_404(
+        Application.objects.select_related("current_stage"),
+        pk=application_id,
+        competition_id=seat.competition_id,
+        status=Application.Status.ADMITTED,
+        current_stage__kind="essay",
+    )
+    stage = application.current_stage
+    essay = essay_for_marking(stage_id=stage.pk, application_id=application.pk)
+    rubric = essay.parts[0].rubric if len(essay.parts) == 1 else []
+    error = None
+    if request.method == "POST":
+        try:
+            score, scores = _rubric_total(request, rubric, stage.max_score)
+            services.commission_mark(
+                member=seat,
+                application=application,
+                score=score,
+                rubric=scores,
+                comment=request.POST.get("comment", ""),
+            )
+        except InvalidOperation:
+            error = _("Enter every score as a number.")
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, _("Mark saved for %(code)s.") % {"code": application.code})
+            return redirect(
+                "staff:commission_essay", seat_id=seat.pk, application_id=application.pk
+            )
+    mark = selectors.own_mark(member=seat, application=application, stage=stage)
+    return render(
+        request,
+        "recruitment/staff/commission_essay.html",
+        {
+            "seat": seat,
+            "application": application,
+            "stage": stage,
+            "essay": essay,
+            "rubric": rubric,
+            "mark": mark,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
 @login_required
 def observer_home(request):
     """Observer: the competitions of my state bodies."""

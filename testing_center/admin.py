@@ -444,3 +444,6 @@ class SittingStatisticAdmin(StateBodyScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from testing_center import admin_ai  # noqa: E402, F401  (registers the AI scoring pages)

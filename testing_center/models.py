@@ -268,6 +268,9 @@ class Sitting(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     analysed_at = models.DateTimeField(_("item analysis made"), null=True, editable=False)
+    integrity_checked_at = models.DateTimeField(
+        _("integrity analysis made"), null=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("sitting")
@@ -445,3 +448,230 @@ class SittingStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sitting_id}"
+
+
+# --- AI-assisted scoring -------------------------------------------------------------------
+# The AI is a second opinion, never the decider: it scores essays with a confidence, the
+# doubtful ones go to blind double marking, and the commission's marks make the result.
+
+
+class ScoringPolicy(models.Model):
+    """How much the AI is trusted on one open question, set by the bank's owner."""
+
+    question = models.OneToOneField(
+        Question, on_delete=models.CASCADE, related_name="scoring_policy"
+    )
+    confidence_threshold = models.DecimalField(
+        _("confidence threshold"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.60"),
+        help_text=_("Answers the model is less sure of than this go to blind double marking."),
+    )
+    review_margin = models.PositiveSmallIntegerField(
+        _("largest accepted gap to the first human mark, points"),
+        default=1,
+        help_text=_(
+            "When the first commission mark differs from the AI score by more, the answer "
+            "goes to blind double marking."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("scoring policy")
+        verbose_name_plural = _("scoring policies")
+
+    def __str__(self) -> str:
+        return str(self.question)
+
+
+class TrainingUpload(models.Model):
+    """A CSV of human-scored answers uploaded to train the scorer of bank questions."""
+
+    uploaded_by = models.ForeignKey(
+        "eqyzmet.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    filename = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    rows = models.PositiveIntegerField(_("answers"))
+    questions = models.JSONField(_("questions"), default=list)
+
+    class Meta:
+        verbose_name = _("training upload")
+        verbose_name_plural = _("training uploads")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class TrainingAnswer(models.Model):
+    """One human-scored answer the scorer learns from (from an upload)."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="training_answers"
+    )
+    upload = models.ForeignKey(TrainingUpload, on_delete=models.CASCADE, related_name="answers")
+    answer_ref = models.CharField(_("answer identifier"), max_length=64)
+    text = models.TextField(_("answer"), blank=True)
+    score = models.PositiveSmallIntegerField(_("human score"))
+
+    class Meta:
+        verbose_name = _("training answer")
+        verbose_name_plural = _("training answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "answer_ref"], name="unique_training_answer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question_id}/{self.answer_ref}"
+
+
+class TrainingRun(models.Model):
+    """One request to (re)train scorers, with the progress the admin shows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Training")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    question = models.ForeignKey(
+        Question,
+        verbose_name=_("question"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text=_("Empty: every open question that has training answers."),
+    )
+    seed = models.PositiveIntegerField(_("random seed"), default=0)
+    requested_by = models.ForeignKey(
+        "eqyzmet.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    progress_done = models.PositiveIntegerField(_("questions trained"), default=0)
+    progress_total = models.PositiveIntegerField(_("questions to train"), default=0)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("training run")
+        verbose_name_plural = _("training runs")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"
+
+
+class ScoringModel(models.Model):
+    """A trained scorer of one question, stored with everything an appeal may ask about."""
+
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="scoring_models")
+    run = models.ForeignKey(
+        TrainingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="models"
+    )
+    version = models.CharField(_("version"), max_length=120)
+    algorithm = models.CharField(_("algorithm"), max_length=64)
+    parameters = models.JSONField(_("parameters"), default=dict)
+    decision = models.CharField(_("decision rule"), max_length=16)
+    classes = models.JSONField(_("scores it knows"), default=list)
+    training_size = models.PositiveIntegerField(_("training answers"))
+    training_data_sha256 = models.CharField(_("SHA-256 of the training data"), max_length=64)
+    cv_qwk = models.FloatField(_("cross-validated QWK"), null=True, blank=True)
+    cv_folds = models.PositiveSmallIntegerField(_("cross-validation folds"), default=0)
+    candidates_cv_qwk = models.JSONField(_("QWK of every candidate"), default=dict)
+    seed = models.PositiveIntegerField(_("random seed"))
+    notes = models.JSONField(_("notes"), default=list)
+    model_sha256 = models.CharField(_("SHA-256 of the model"), max_length=64)
+    model_bytes = models.BinaryField(editable=False)
+    trained_at = models.DateTimeField(_("trained"))
+    is_active = models.BooleanField(_("in use"), default=False)
+
+    class Meta:
+        verbose_name = _("scoring model")
+        verbose_name_plural = _("scoring models")
+        ordering = ["question", "-trained_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "model_sha256"], name="unique_scoring_model"
+            ),
+            models.UniqueConstraint(
+                fields=["question"],
+                condition=models.Q(is_active=True),
+                name="one_active_scoring_model",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.version
+
+
+class EssayReview(models.Model):
+    """An essay paper made ready for the commission: the text with identifying details
+    redacted, the AI's second opinion, and how many blind marks it needs."""
+
+    class Route(models.TextChoices):
+        SINGLE = "single", _("Commission marking")
+        DOUBLE = "double", _("Blind double marking")
+
+    class Reason(models.TextChoices):
+        LOW_CONFIDENCE = "low_confidence", _("the AI is not confident")
+        NO_MODEL = "no_model", _("no trained scorer for the question")
+        GAP = "gap", _("the first mark differs from the AI score")
+
+    attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="review")
+    # [{"position", "question", "text", "redactions": {"NAME": 2, ...}}] — redacted text only
+    items = models.JSONField(default=list)
+    self_identification = models.BooleanField(_("possible self-identification"), default=False)
+    ai_score = models.DecimalField(
+        _("AI score"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    ai_confidence = models.FloatField(_("AI confidence"), null=True, blank=True)
+    gap_margin = models.DecimalField(
+        _("largest accepted gap to the first mark"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    route = models.CharField(_("marking"), max_length=8, choices=Route.choices)
+    reasons = models.JSONField(_("why"), default=list)
+    prepared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("essay review")
+        verbose_name_plural = _("essay reviews")
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id} {self.route}"
+
+    @property
+    def marks_required(self) -> int:
+        return 2 if self.route == self.Route.DOUBLE else 1
+
+
+class AiScore(models.Model):
+    """The AI's score of one answer, pinned to the model version that produced it."""
+
+    item = models.OneToOneField(AttemptItem, on_delete=models.CASCADE, related_name="ai_score")
+    model = models.ForeignKey(ScoringModel, on_delete=models.PROTECT, related_name="scores")
+    score = models.PositiveSmallIntegerField(_("AI score"))
+    confidence = models.FloatField(_("confidence"))
+    probabilities = models.JSONField(_("probabilities"), default=dict)
+    needs_review = models.BooleanField(_("sent to double marking"))
+    scored_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("AI score")
+        verbose_name_plural = _("AI scores")
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.score} ({self.confidence:.2f})"

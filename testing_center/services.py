@@ -892,7 +892,13 @@ def attempt_score(*, attempt_id: int) -> bool:
         state_body=StateBody(pk=info.state_body_id),
         details={"stage": info.kind, "score": str(score), "passed": passed},
     )
-    if not is_essay:
+    if is_essay:
+        from eqyzmet.tasks import enqueue
+        from testing_center.tasks import prepare_essays
+
+        # The commission marks essays; first they are redacted and get the AI's opinion.
+        enqueue(prepare_essays, attempt.sitting_id)
+    else:
         try:
             recruitment.stage_result_record(
                 application_id=attempt.application_id,

@@ -6,6 +6,8 @@ from celery import shared_task
 
 from eqyzmet.tasks import TASK_DEFAULTS, enqueue
 
+LONG = {**TASK_DEFAULTS, "time_limit": 600, "soft_time_limit": 540}
+
 
 @shared_task(name="testing_center.score_attempt", **TASK_DEFAULTS)
 def score_attempt(attempt_id: int) -> bool:
@@ -14,27 +16,63 @@ def score_attempt(attempt_id: int) -> bool:
     return attempt_score(attempt_id=attempt_id)
 
 
-@shared_task(
-    name="testing_center.analyse_sitting",
-    **{**TASK_DEFAULTS, "time_limit": 600, "soft_time_limit": 540},
-)
+@shared_task(name="testing_center.analyse_sitting", **LONG)
 def analyse_sitting(sitting_id: int) -> bool:
     from testing_center.services import sitting_analyse
 
     return sitting_analyse(sitting_id=sitting_id) is not None
 
 
+@shared_task(name="testing_center.prepare_essays", **LONG)
+def prepare_essays(sitting_id: int) -> int:
+    """Redact, AI-score and route a sitting's essays for the commission (batched)."""
+    from testing_center.ai_services import essays_prepare
+
+    return essays_prepare(sitting_id=sitting_id)
+
+
+@shared_task(name="testing_center.scan_integrity", **LONG)
+def scan_integrity(sitting_id: int) -> int:
+    from testing_center.ai_services import sitting_integrity_scan
+
+    return sitting_integrity_scan(sitting_id=sitting_id)
+
+
+@shared_task(
+    name="testing_center.train_scoring_models",
+    **{**TASK_DEFAULTS, "time_limit": 3600, "soft_time_limit": 3500, "max_retries": 0},
+)
+def train_scoring_models(run_id: int) -> bool:
+    """A training run; a redelivered message after a worker died resumes it safely."""
+    from testing_center.ai_services import training_run_execute
+
+    return training_run_execute(run_id=run_id)
+
+
 @shared_task(name="testing_center.sweep", **TASK_DEFAULTS)
 def sweep() -> dict[str, int]:
-    """Beat's clock: hand in expired papers, requeue unscored ones, analyse closed sittings."""
+    """Beat's clock: hand in expired papers, requeue unscored ones, prepare essays left
+    behind, analyse and scan closed sittings."""
     from django.db import transaction
 
-    from testing_center import services
+    from testing_center import ai_services, services
 
     expired = services.attempts_expire_sweep()
     requeued = services.attempts_requeue_unscored()
     due = services.sittings_due_for_analysis()
+    essays = ai_services.essays_due_for_preparation()
+    scans = ai_services.sittings_due_for_integrity()
     with transaction.atomic():
         for sitting_id in due:
             enqueue(analyse_sitting, sitting_id)
-    return {"expired": expired, "requeued": requeued, "analyses": len(due)}
+        for sitting_id in essays:
+            enqueue(prepare_essays, sitting_id)
+        for sitting_id in scans:
+            enqueue(scan_integrity, sitting_id)
+    return {
+        "expired": expired,
+        "requeued": requeued,
+        "analyses": len(due),
+        "essays": len(essays),
+        "integrity": len(scans),
+    }

@@ -1,0 +1,141 @@
+"""The testing center's public surface (OEP-49): other apps import only this module.
+
+The recruitment app's commission pages read essays here — redacted text only — and report
+marks back so the routing rules (blind double marking) can apply. Plain data crosses the
+border; models do not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class EssayPart:
+    position: int
+    question_text: str
+    rubric: list[dict]
+    text: str  # redacted: identifying details replaced by [NAME], [PHONE]…
+    redactions: dict[str, int]
+
+
+@dataclass(frozen=True)
+class EssayForMarking:
+    """What a commission member may see of one code's essay.
+
+    ``status``: "not_written" (no paper was handed in online), "preparing" (handed in,
+    redaction and AI scoring not finished yet) or "ready". The AI fields are for showing
+    *after* the member has marked; the page decides when.
+    """
+
+    status: str
+    route: str = ""
+    route_label: str = ""
+    reasons: list[str] = field(default_factory=list)
+    marks_required: int = 1
+    parts: list[EssayPart] = field(default_factory=list)
+    ai_score: Decimal | None = None
+    ai_confidence: float | None = None
+    model_versions: list[str] = field(default_factory=list)
+
+    @property
+    def is_double(self) -> bool:
+        return self.route == "double"
+
+
+def _latest_attempts(stage_id: int, application_ids):
+    from testing_center.models import Attempt
+
+    attempts = {}
+    for attempt in (
+        Attempt.objects.filter(
+            application_id__in=list(application_ids),
+            sitting__stage_id=stage_id,
+            status__in=[Attempt.Status.SUBMITTED, Attempt.Status.SCORED],
+        )
+        .select_related("review")
+        .order_by("application_id", "number")
+    ):
+        attempts[attempt.application_id] = attempt
+    return attempts
+
+
+def _summary(attempt) -> EssayForMarking:
+    from testing_center.models import EssayReview
+
+    if attempt is None:
+        return EssayForMarking(status="not_written")
+    try:
+        review = attempt.review
+    except EssayReview.DoesNotExist:
+        return EssayForMarking(status="preparing")
+    return EssayForMarking(
+        status="ready",
+        route=review.route,
+        route_label=str(review.get_route_display()),
+        reasons=[str(EssayReview.Reason(r).label) for r in review.reasons],
+        marks_required=review.marks_required,
+        ai_score=review.ai_score,
+        ai_confidence=review.ai_confidence,
+    )
+
+
+def _rubric(question) -> list[dict]:
+    from testing_center.models import option_text
+
+    return [
+        {**c, "label": option_text(c) or str(c.get("criterion", ""))}
+        for c in question.rubric
+        if isinstance(c, dict)
+    ]
+
+
+def essays_for_marking(*, stage_id: int, application_ids) -> dict[int, EssayForMarking]:
+    """Route and status of each code's essay at an essay stage, for a marking queue. Two
+    queries whatever the number of codes."""
+    ids = list(application_ids)
+    attempts = _latest_attempts(stage_id, ids)
+    return {a: _summary(attempts.get(a)) for a in ids}
+
+
+def essay_for_marking(*, stage_id: int, application_id: int) -> EssayForMarking:
+    """One code's essay with its redacted text, the questions and their rubrics."""
+    from dataclasses import replace
+
+    from testing_center.models import AiScore, Question
+
+    attempt = _latest_attempts(stage_id, [application_id]).get(application_id)
+    summary = _summary(attempt)
+    if summary.status != "ready":
+        return summary
+    review = attempt.review
+    questions = {
+        q.pk: q for q in Question.objects.filter(pk__in=[i["question"] for i in review.items])
+    }
+    parts = [
+        EssayPart(
+            position=i["position"],
+            question_text=questions[i["question"]].text if i["question"] in questions else "",
+            rubric=_rubric(questions[i["question"]]) if i["question"] in questions else [],
+            text=i["text"],
+            redactions=i.get("redactions") or {},
+        )
+        for i in review.items
+    ]
+    versions = sorted(
+        set(AiScore.objects.filter(item__attempt=attempt).values_list("model__version", flat=True))
+    )
+    return replace(summary, parts=parts, model_versions=versions)
+
+
+def essay_mark_recorded(
+    *, application_id: int, stage_id: int, score: Decimal, marks_so_far: int
+) -> int:
+    """Tell the testing center a commission mark was given; returns the number of human
+    marks the essay needs (2 when it is in blind double marking)."""
+    from testing_center.ai_services import essay_mark_recorded as record
+
+    return record(
+        application_id=application_id, stage_id=stage_id, score=score, marks_so_far=marks_so_far
+    )

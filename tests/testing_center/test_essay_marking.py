@@ -1,0 +1,138 @@
+"""The commission member's essay page: redacted text and rubric, blind to the AI's score
+until the member has marked; and the marking queue, double-marking first."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from recruitment.models import CommissionMark
+from testing_center import ai_services
+from testing_center.models import EssayReview, ScoringPolicy
+from tests.factories import UserFactory
+from tests.testing_center.ai_factories import make_essay_contest, scored_answers_csv, write_essay
+from tests.testing_center.factories import make_candidate
+from tests.testing_center.test_ai_scoring import GOOD, POOR
+
+pytestmark = pytest.mark.django_db
+
+NAME = "Айгерим Сапарова"
+
+
+@pytest.fixture
+def essays(roles):
+    contest = make_essay_contest()
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    ai_services.training_upload_create(
+        actor=admin, data=scored_answers_csv(contest.question), filename="m.csv"
+    )
+    run = ai_services.training_run_start(actor=admin, question=contest.question)
+    ai_services.training_run_execute(run_id=run.pk)
+    ScoringPolicy.objects.create(question=contest.question, confidence_threshold=Decimal("0"))
+    return contest
+
+
+def _url(seat, application):
+    return reverse("staff:commission_essay", args=[seat.pk, application.pk])
+
+
+def test_a_member_reads_the_redacted_essay_and_rubric_but_not_the_ai_score(client, essays):
+    application, _ = write_essay(essays, f"{GOOD} Меня зовут {NAME}.")
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    page = client.get("/en" + _url(seat, application)[3:]).content.decode()
+    assert "открытость данных" in page
+    assert "Сапарова" not in page and "Айгерим" not in page
+    assert "[NAME]" in page
+    assert 'name="rubric-ideas"' in page and 'name="rubric-language"' in page
+    assert 'data-testid="ai-opinion"' not in page
+    assert "AI score" not in page
+
+
+def test_marking_by_rubric_saves_the_total_and_then_shows_the_ai_opinion(client, essays):
+    application, _ = write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    url = "/en" + _url(seat, application)[3:]
+    response = client.post(url, {"rubric-ideas": "3", "rubric-language": "1", "comment": "ok"})
+    assert response.status_code == 302
+    mark = CommissionMark.objects.get(member=seat)
+    assert mark.score == Decimal(4)
+    assert mark.rubric == {"ideas": "3", "language": "1"}
+    page = client.get(url).content.decode()
+    review = EssayReview.objects.get()
+    assert 'data-testid="ai-opinion"' in page
+    assert f"AI score: {review.ai_score}" in page
+    assert "scorer-" in page  # the model version that produced it
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        {"rubric-ideas": "9", "rubric-language": "1"},
+        {"rubric-ideas": "two", "rubric-language": "1"},
+        {"rubric-ideas": "2"},
+    ],
+)
+def test_a_bad_rubric_score_is_explained_and_saves_nothing(client, essays, post):
+    application, _ = write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    response = client.post("/en" + _url(seat, application)[3:], post)
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+    assert not CommissionMark.objects.exists()
+
+
+def test_an_essay_still_being_prepared_cannot_be_marked(client, essays):
+    application, _ = write_essay(essays, GOOD)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    response = client.post(
+        "/en" + _url(seat, application)[3:], {"rubric-ideas": "3", "rubric-language": "1"}
+    )
+    assert response.status_code == 400
+    assert "being prepared" in response.content.decode()
+    assert not CommissionMark.objects.exists()
+
+
+def test_only_the_seat_holder_may_open_an_essay(client, essays):
+    application, _ = write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    url = _url(essays.members[0], application)
+    assert client.get(url).status_code == 302  # anonymous: sign in first
+    client.force_login(essays.members[1].user)
+    assert client.get(url).status_code == 404  # another member's seat
+    client.force_login(make_candidate())
+    assert client.get(url).status_code == 403
+    client.force_login(essays.hr)
+    assert client.get(url).status_code == 403
+
+
+def test_the_queue_lists_double_marking_first_with_its_reason(client, essays):
+    confident, _ = write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    ScoringPolicy.objects.filter(question=essays.question).update(confidence_threshold=Decimal("1"))
+    doubtful, _ = write_essay(essays, POOR)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    page = client.get(f"/en/staff/commission/{seat.pk}/").content.decode()
+    assert page.index(doubtful.code) < page.index(confident.code)
+    assert "Blind double marking" in page
+    assert "the AI is not confident" in page
+
+
+def test_the_queue_reads_a_bounded_number_of_queries(client, essays, django_assert_max_num_queries):
+    for _ in range(6):
+        write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/en/staff/commission/{seat.pk}/").status_code == 200
