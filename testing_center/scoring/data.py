@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 REQUIRED_COLUMNS = ("question_id", "answer_id", "answer", "score")
 OPTIONAL_COLUMNS = ("dataset", "split", "question_text", "reference_answer", "group")
 REFERENCE_SEPARATOR = " || "
@@ -44,7 +46,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"line {self.line}, column {self.column!r}: {self.message}"
+        return _("line %(line)s, column “%(column)s”: %(message)s") % {
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 class ScoringDataError(ValueError):
@@ -71,7 +77,7 @@ def parse_group(value: str) -> dict[str, str]:
             continue
         key, sep, val = part.partition("=")
         if not sep or not key.strip():
-            raise ValueError(f"expected key=value, got {part!r}")
+            raise ValueError(_("expected key=value, got “%(part)s”") % {"part": part})
         attributes[key.strip()] = val.strip()
     return attributes
 
@@ -96,7 +102,7 @@ def _read(handle: Iterable[str]) -> list[ScoredAnswer]:
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
         raise ScoringDataError(
-            [RowError(1, name, "required column is missing from the header") for name in missing]
+            [RowError(1, name, _("required column is missing from the header")) for name in missing]
         )
     reader.fieldnames = header
     answers: list[ScoredAnswer] = []
@@ -104,7 +110,7 @@ def _read(handle: Iterable[str]) -> list[ScoredAnswer]:
     seen: dict[tuple[str, str], int] = {}
     for row, line in _rows_with_lines(reader):
         if None in row:  # more cells than header columns
-            errors.append(RowError(line, "*", "row has more cells than the header"))
+            errors.append(RowError(line, "*", _("row has more cells than the header")))
             continue
         parsed = _parse_row(row, line, errors)
         if parsed is None:
@@ -112,7 +118,11 @@ def _read(handle: Iterable[str]) -> list[ScoredAnswer]:
         key = (parsed.question_id, parsed.answer_id)
         if key in seen:
             errors.append(
-                RowError(line, "answer_id", f"duplicate of the answer on line {seen[key]}")
+                RowError(
+                    line,
+                    "answer_id",
+                    _("duplicate of the answer on line %(line)s") % {"line": seen[key]},
+                )
             )
             continue
         seen[key] = line
@@ -134,18 +144,24 @@ def _parse_row(row: dict, line: int, errors: list[RowError]) -> ScoredAnswer | N
     question_id = values.get("question_id", "").strip()
     answer_id = values.get("answer_id", "").strip()
     if not question_id:
-        errors.append(RowError(line, "question_id", "is empty"))
+        errors.append(RowError(line, "question_id", _("is empty")))
     if not answer_id:
-        errors.append(RowError(line, "answer_id", "is empty"))
+        errors.append(RowError(line, "answer_id", _("is empty")))
     raw_score = values.get("score", "").strip()
     score = 0
     try:
         score = int(raw_score)
     except ValueError:
-        errors.append(RowError(line, "score", f"must be an integer, got {raw_score!r}"))
+        errors.append(
+            RowError(
+                line, "score", _("must be a whole number, got “%(value)s”") % {"value": raw_score}
+            )
+        )
     else:
         if score < 0:
-            errors.append(RowError(line, "score", f"must not be negative, got {score}"))
+            errors.append(
+                RowError(line, "score", _("must not be negative, got %(value)s") % {"value": score})
+            )
     group: dict[str, str] = {}
     try:
         group = parse_group(values.get("group", ""))

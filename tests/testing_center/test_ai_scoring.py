@@ -323,3 +323,29 @@ def test_a_clean_sitting_raises_no_case(essays):
     assert not EthicsCase.objects.exists()
     essays.sitting.refresh_from_db()
     assert essays.sitting.integrity_checked_at is not None
+
+
+def test_the_beat_sweep_prepares_essays_left_behind_and_scans_closed_sittings(
+    essays, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from recruitment.models import Stage
+    from testing_center.models import Attempt
+    from testing_center.tasks import sweep
+
+    _application, attempt = write_essay(essays, GOOD)  # the broker was down: nobody prepared it
+    Attempt.objects.filter(pk=attempt.pk).update(
+        scored_at=timezone.now() - dt.timedelta(minutes=10)
+    )
+    Stage.objects.filter(pk=essays.stage.pk).update(
+        closes_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = sweep()
+    assert (outcome["essays"], outcome["integrity"]) == (1, 1)
+    assert EssayReview.objects.filter(attempt=attempt).exists()
+    essays.sitting.refresh_from_db()
+    assert essays.sitting.integrity_checked_at is not None

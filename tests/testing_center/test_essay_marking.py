@@ -136,3 +136,47 @@ def test_the_queue_reads_a_bounded_number_of_queries(client, essays, django_asse
     client.force_login(seat.user)
     with django_assert_max_num_queries(14):
         assert client.get(f"/en/staff/commission/{seat.pk}/").status_code == 200
+
+
+def test_no_staff_page_shows_what_an_essay_says_about_its_author(client, essays):
+    """The essay leak test: the author writes their name, IIN, phone and e-mail into the
+    essay; commission, HR (admin), observer and ethics pages show none of them."""
+    from eqyzmet.roles import Role
+    from eqyzmet.services import staff_assign
+    from tests.recruitment.crawler import crawl
+
+    identifiers = ["Сапарова", "900101300123", "701 555 44 33", "a.saparova@mail.kz"]
+    application, _ = write_essay(
+        essays,
+        f"{GOOD} Меня зовут Айгерим Сапарова, ИИН 900101300123, телефон +7 701 555 44 33, "
+        "почта a.saparova@mail.kz.",
+    )
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    ai_services.sitting_integrity_scan(sitting_id=essays.sitting.pk)
+    ethics = UserFactory()
+    staff_assign(user=ethics, role=Role.ETHICS_COMMISSIONER, state_body=essays.body)
+    observer = UserFactory()
+    staff_assign(user=observer, role=Role.OBSERVER, state_body=essays.body)
+    leaks = []
+
+    def check(url, body):
+        text = body.decode("utf-8", "replace")
+        leaks.extend(f"{url}: {i}" for i in identifiers if i in text)
+
+    visited = {}
+    for name, user in {
+        "commission": essays.members[0].user,
+        "hr": essays.hr,
+        "observer": observer,
+        "ethics": ethics,
+    }.items():
+        client.force_login(user)
+        visited[name] = crawl(
+            client,
+            ["/admin/", "/kk/staff/commission/", "/kk/staff/observe/", "/kk/ethics/dashboard/"],
+            check=check,
+        )
+    assert not leaks, leaks[:10]
+    assert any(f"/essay/{application.pk}/" in u for u in visited["commission"])
+    assert any(u.startswith("/admin/testing_center/essayreview/") for u in visited["hr"])
+    assert any("/ethics/" in u and "case" in u for u in visited["ethics"])
