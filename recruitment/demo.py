@@ -1,6 +1,7 @@
 """Demo recruitment data: vacancies, an open competition with applications in progress, a
 competition in its testing stage (the demo candidate is admitted), and one with published
-results. Idempotent: competitions are found by their announcement number."""
+results, and one at the essay stage. Idempotent: competitions are found by their announcement
+number."""
 
 from __future__ import annotations
 
@@ -238,6 +239,45 @@ def seed(stdout) -> None:
         testing.stages.update(opens_at=now - dt.timedelta(minutes=1))
         services.competition_close_applications(competition=testing, actor=hr)
         services.competition_advance(competition=testing, actor=hr)
+
+    # 4. At the essay stage: three demo candidates passed both tests; the testing center's
+    # demo writes their essays and the commission marks them.
+    essay, created = _competition(
+        "KZ-2026-MDAI-0003",
+        mdai,
+        _vacancy(mdai, 3),
+        opens=now - dt.timedelta(days=30),
+        closes=now + dt.timedelta(minutes=1),
+    )
+    if created:
+        from recruitment.public import stage_result_record
+
+        services.competition_publish(competition=essay, actor=hr)
+        applications = [
+            services.application_submit(
+                user=user, competition=essay, vacancy=essay.vacancies.get(), consent=True
+            )
+            for user in candidates[1:4]
+        ]
+        Competition.objects.filter(pk=essay.pk).update(applications_close_at=now)
+        essay.refresh_from_db()
+        essay.stages.update(opens_at=now - dt.timedelta(minutes=1))
+        services.competition_close_applications(competition=essay, actor=hr)
+        for kind, scores in (
+            (Stage.Kind.LEGISLATION_TEST, (41, 37, 33)),
+            (Stage.Kind.PERSONAL_QUALITIES, (78, 71, 64)),
+        ):
+            services.competition_advance(competition=essay, actor=hr)
+            stage = essay.stages.get(kind=kind)
+            for application, score in zip(applications, scores, strict=True):
+                stage_result_record(
+                    application_id=application.pk,
+                    stage_id=stage.pk,
+                    score=Decimal(score),
+                    passed=True,
+                    actor=hr,
+                )
+        services.competition_advance(competition=essay, actor=hr)
 
     # 3. Another body's open competition (HR of the Ministry of Finance sees only this one).
     finance, created = _competition(

@@ -4,6 +4,7 @@ competition's legislation test attached to its stage. Idempotent."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 from eqyzmet.errors import ApplicationError
@@ -132,4 +133,132 @@ def seed(stdout) -> None:
     stdout.write(
         f"Testing center: {Blueprint.objects.count()} blueprints, "
         f"{Sitting.objects.count()} sittings."
+    )
+    seed_ai(stdout)
+
+
+# --- AI-assisted scoring -------------------------------------------------------------------
+# Demo marks: answers composed from the rubric's ideas, scored by how many ideas they hold.
+# They stand in for a ministry's archive of marked essays so the demo has a trained scorer;
+# they are not real marks and the upload's file name says so.
+
+ESSAY_IDEAS = {
+    "essay-001": [
+        "Открытые данные о работе органа позволяют гражданам видеть, как принимаются решения",
+        "Соблюдение сроков и качества государственных услуг показывает уважение к людям",
+        "Служащий обязан выслушать гражданина и дать обратную связь по его обращению",
+        "Этичное поведение и отказ от конфликта интересов укрепляют доверие",
+        "Антикоррупционные меры и прозрачные процедуры исключают злоупотребления",
+    ],
+    "essay-002": [
+        "Цифровизация исключает личный контакт служащего и заявителя при оказании услуги",
+        "Каждое действие в электронной системе прослеживается и сохраняется в журнале",
+        "Автоматические сроки и проверки не дают затягивать рассмотрение заявлений",
+        "Нужно помнить о цифровом неравенстве и защите персональных данных",
+        "Например, справка через портал eGov выдается без визита в орган и без посредников",
+    ],
+}
+ESSAY_FILLER = [
+    "Это важная тема для всего общества",
+    "Я много думал над этим вопросом",
+    "Государственная служба должна меняться вместе со страной",
+    "Люди ждут от государства честности",
+    "У каждого своя точка зрения на эту проблему",
+    "В заключение хочу сказать, что многое зависит от нас самих",
+]
+
+
+def demo_marks_csv(*, per_score: int = 14, seed: int = 2026) -> bytes:
+    import csv
+    import io
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 — reproducible demo text, not a secret
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["question_id", "answer_id", "answer", "score"])
+    for question, ideas in ESSAY_IDEAS.items():
+        for score in range(6):
+            for n in range(per_score):
+                parts = rng.sample(ideas, score) + rng.sample(ESSAY_FILLER, 3)
+                rng.shuffle(parts)
+                writer.writerow([question, f"demo-{score}-{n}", ". ".join(parts) + ".", score])
+    return out.getvalue().encode()
+
+
+DEMO_ESSAYS = {
+    "arman@demo.eqyzmet.kz": ". ".join(ESSAY_IDEAS["essay-001"][:4])
+    + ". В заключение хочу сказать, что многое зависит от нас самих.",
+    # Written in Kazakh, which the demo scorer never saw; a commission member's first mark
+    # is far from the AI's, so the essay goes to blind double marking.
+    "dana@demo.eqyzmet.kz": "Мемлекеттік қызметші азаматтарға қызмет етеді. Мысалы, біздің "
+    "ауданда әкімдік қабылдау кестесін ашық жариялап, өтініштерге уақытында жауап бере "
+    "бастады. Сенімді арттыру үшін ашықтық, әдеп және сыбайлас жемқорлыққа қарсы іс-шаралар "
+    "қажет.",
+    "timur@demo.eqyzmet.kz": "Меня зовут Тимур Омаров, я работал в акимате Алматы. "
+    + ". ".join(ESSAY_IDEAS["essay-001"][2:5])
+    + ". Пишите мне: timur.omarov@mail.kz.",
+}
+
+
+def _first_mark(competition, email: str, score: Decimal) -> None:
+    """commission2@ declares and marks one essay (commission@ is left for the visitor)."""
+    from recruitment import public as recruitment
+    from recruitment import services as recruitment_services
+    from recruitment.models import Application, CommissionMember
+
+    seat = CommissionMember.objects.get(
+        competition=competition, user__email="commission2@demo.eqyzmet.kz"
+    )
+    if seat.declared_at is None:
+        recruitment_services.commission_declare(member=seat, has_conflict=False)
+    from eqyzmet.models import User
+
+    application_id = recruitment.candidate_application_id(
+        user=User.objects.get(email=email), competition_id=competition.pk
+    )
+    recruitment_services.commission_mark(
+        member=seat, application=Application.objects.get(pk=application_id), score=score
+    )
+
+
+def seed_ai(stdout) -> None:
+    from eqyzmet.models import User
+    from recruitment.models import Competition, Stage
+    from testing_center import ai_services
+    from testing_center.models import Attempt, Question, ScoringModel
+
+    admin = User.objects.get(email="admin@demo.eqyzmet.kz")
+    if not ScoringModel.objects.filter(question__external_id__in=list(ESSAY_IDEAS)).exists():
+        ai_services.training_upload_create(
+            actor=admin, data=demo_marks_csv(), filename="demo-synthetic-marks.csv"
+        )
+        for external_id in ESSAY_IDEAS:
+            run = ai_services.training_run_start(
+                actor=admin, question=Question.objects.get(external_id=external_id)
+            )
+            ai_services.training_run_execute(run_id=run.pk)  # a no-op if eager ran it
+    competition = Competition.objects.filter(number="KZ-2026-MDAI-0003").first()
+    if competition is None:
+        return
+    stage = competition.stages.get(kind=Stage.Kind.ESSAY)
+    sitting = Sitting.objects.filter(stage=stage).first()
+    if sitting is None:
+        blueprint = Blueprint.objects.get(code="kz-essay")
+        sitting = services.sitting_attach(actor=None, stage_id=stage.pk, blueprint=blueprint)
+        # The demo prompt is the first essay question, whose scorer the demo trained.
+        Question.objects.filter(external_id="essay-002").update(status=Question.Status.DRAFT)
+        for email, text in DEMO_ESSAYS.items():
+            user = User.objects.get(email=email)
+            attempt = services.attempt_start(user=user, sitting=sitting, language="ru")
+            item = attempt.items.get()
+            services.attempt_save_many(attempt=attempt, answers={item.position: text})
+            services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+            services.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
+        Question.objects.filter(external_id="essay-002").update(status=Question.Status.ACTIVE)
+        ai_services.essays_prepare(sitting_id=sitting.pk)
+        _first_mark(competition, "dana@demo.eqyzmet.kz", Decimal(4))
+    stdout.write(
+        f"AI scoring: {ScoringModel.objects.filter(is_active=True).count()} trained scorers; "
+        f"essays of {competition.number} ready for the commission."
     )
