@@ -9,11 +9,12 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from eqyzmet.errors import ApplicationError
+from eqyzmet.selectors import user_has_role
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -22,6 +23,23 @@ class ErrorSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
     fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+
+class HasRole(permissions.BasePermission):
+    """The view's ``required_role``, held somewhere (the view narrows to where)."""
+
+    def has_permission(self, request, view):
+        return bool(request.user and request.user.is_authenticated) and user_has_role(
+            user=request.user, role=view.required_role
+        )
+
+
+class StateBodyOutput(serializers.Serializer):
+    """A state body as every app's API shows it."""
+
+    id = serializers.IntegerField()
+    code = serializers.CharField()
+    name = serializers.CharField()
 
 
 # Documented on every operation: the errors any endpoint may answer with.
@@ -70,7 +88,14 @@ def api_exception_handler(exc, context):
 
 from eqyzmet.api_auth import token_body_scope  # noqa: E402  (re-exported for apps)
 
-__all__ = ["ERROR_RESPONSES", "ErrorSerializer", "api_exception_handler", "token_body_scope"]
+__all__ = [
+    "ERROR_RESPONSES",
+    "ErrorSerializer",
+    "HasRole",
+    "StateBodyOutput",
+    "api_exception_handler",
+    "token_body_scope",
+]
 
 
 def api_not_found(request, *args, **kwargs):

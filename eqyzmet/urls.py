@@ -17,6 +17,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/v1/", include("recruitment.urls_api")),
+    path("api/v1/", include("testing_center.urls_api")),
+    path("api/v1/", include("evaluation.urls_api")),
+    path("api/v1/", include("ethics.urls_api")),
 ]
 # Keep this last among the API routes: unknown /api/ paths get the JSON error shape.
 API_FALLBACK = [re_path(r"^api/", api_not_found)]

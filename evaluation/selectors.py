@@ -310,14 +310,27 @@ def invitation_counts(*, assessment: Assessment) -> dict[str, int]:
 # --- HR: payroll export -------------------------------------------------------------------
 
 
+def may_export_payroll(user: User) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.has_perm("evaluation.export_assessment")
+    )
+
+
+def payroll_bodies(user: User) -> QuerySet[StateBody]:
+    """The bodies whose cycles ``user`` may export for payroll: every body for a platform
+    administrator, the HR officer's bodies (and those beneath) with the export permission,
+    none for anyone else. The export page and the API share this rule."""
+    if not may_export_payroll(user):
+        return StateBody.objects.none()
+    return hr_bodies(user)
+
+
 def cycle_for_export(*, user: User, pk: int) -> Cycle | None:
-    if not user.is_authenticated:
+    if not may_export_payroll(user):
         return None
     cycles = Cycle.objects.select_related("state_body").filter(pk=pk)
     if not user.is_superuser:
-        if not user.has_perm("evaluation.export_assessment"):
-            return None
-        cycles = cycles.filter(state_body__in=hr_bodies(user))
+        cycles = cycles.filter(state_body__in=payroll_bodies(user))
     return cycles.first()
 
 
@@ -327,6 +340,34 @@ def export_rows(*, cycle: Cycle):
         .select_related("employee__user", "employee__state_body")
         .order_by("employee__state_body__path", "employee__user__email")
         .iterator(chunk_size=500)
+    )
+
+
+def payroll_results(
+    *,
+    bodies: QuerySet[StateBody],
+    year: int | None = None,
+    quarter: int | None = None,
+    kind: str = "",
+) -> QuerySet[Assessment]:
+    """Every assessment of the cycles of ``bodies`` (from ``payroll_bodies``, possibly
+    narrowed further), in a stable order for paging: the export page's rows, across
+    cycles. One query per page, however many rows."""
+    rows = Assessment.objects.filter(cycle__state_body__in=bodies)
+    if year is not None:
+        rows = rows.filter(cycle__year=year)
+    if quarter is not None:
+        rows = rows.filter(cycle__quarter=quarter)
+    if kind:
+        rows = rows.filter(cycle__kind=kind)
+    return rows.select_related(
+        "cycle__state_body", "employee__user", "employee__state_body"
+    ).order_by(
+        "cycle__period_start",
+        "cycle__state_body__path",
+        "employee__state_body__path",
+        "employee__user__email",
+        "pk",
     )
 
 

@@ -12,26 +12,11 @@ from rest_framework import permissions, serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 
 from eqyzmet.api import ERROR_RESPONSES as ERRORS
-from eqyzmet.api import token_body_scope
+from eqyzmet.api import HasRole, StateBodyOutput, token_body_scope
 from eqyzmet.roles import Role
-from eqyzmet.selectors import state_bodies_in_scope, user_has_role
-from recruitment.models import Application, Competition, IdentityEscrow, Stage, StageResult, Vacancy
-from recruitment.public import owner_index
-
-
-class HasRole(permissions.BasePermission):
-    role: Role
-
-    def has_permission(self, request, view):
-        return bool(request.user and request.user.is_authenticated) and user_has_role(
-            user=request.user, role=view.required_role
-        )
-
-
-class StateBodyOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    name = serializers.CharField()
+from eqyzmet.selectors import state_bodies_in_scope
+from recruitment.models import Application, Competition, Stage, StageResult, Vacancy
+from recruitment.selectors_candidate import my_applications
 
 
 class StageOutput(serializers.Serializer):
@@ -159,43 +144,72 @@ class CompetitionDetailApi(RetrieveAPIView):
 
 class ResultOutput(serializers.Serializer):
     stage = serializers.CharField(source="stage.kind")
+    position = serializers.IntegerField(source="stage.position")
     score = serializers.DecimalField(max_digits=8, decimal_places=3)
+    max_score = serializers.DecimalField(source="stage.max_score", max_digits=6, decimal_places=2)
     passed = serializers.BooleanField()
 
 
-class MyApplicationOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    code = serializers.CharField()
-    competition = serializers.CharField(source="competition.number")
-    vacancy_id = serializers.IntegerField()
+class MyAppealOutput(serializers.Serializer):
     status = serializers.CharField()
-    eligibility = serializers.JSONField(source="eligibility_reasons")
-    results = serializers.SerializerMethodField()
-    rank = serializers.IntegerField(allow_null=True)
+    submitted_at = serializers.DateTimeField()
+    text = serializers.CharField()
+    answer = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    corrected_score = serializers.DecimalField(max_digits=8, decimal_places=3, allow_null=True)
 
-    def get_results(self, obj) -> list[dict]:
-        published = [r for r in obj.results.all() if r.stage.results_published_at is not None]
-        return ResultOutput(published, many=True).data
+
+class MyResultOutput(serializers.Serializer):
+    """One published stage result as the candidate's page shows it, with its appeals."""
+
+    stage = serializers.CharField(source="stage.kind")
+    position = serializers.IntegerField(source="stage.position")
+    score = serializers.DecimalField(source="result.score", max_digits=8, decimal_places=3)
+    max_score = serializers.DecimalField(source="stage.max_score", max_digits=6, decimal_places=2)
+    passed = serializers.BooleanField(source="result.passed")
+    appeal_deadline = serializers.DateTimeField(allow_null=True)
+    may_appeal = serializers.BooleanField()
+    appeals = MyAppealOutput(many=True)
+
+
+class MyApplicationOutput(serializers.Serializer):
+    id = serializers.IntegerField(source="application.pk")
+    code = serializers.CharField(source="application.code")
+    competition = serializers.CharField(source="competition.number")
+    competition_status = serializers.CharField(source="competition.status")
+    vacancy_id = serializers.IntegerField(source="application.vacancy_id")
+    status = serializers.CharField(source="application.status")
+    submitted_at = serializers.DateTimeField(source="application.submitted_at")
+    current_stage = serializers.CharField(
+        source="application.current_stage.kind", allow_null=True, default=None
+    )
+    eligible = serializers.BooleanField()
+    eligibility = serializers.JSONField(source="application.eligibility_reasons")
+    results = MyResultOutput(many=True)
+    rank = serializers.IntegerField(source="application.rank", allow_null=True)
+    final_score = serializers.DecimalField(
+        source="application.final_score", max_digits=8, decimal_places=3, allow_null=True
+    )
+    reserve_until = serializers.DateField(allow_null=True)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not instance.results_published:
+            # As on the page: no rank, final score or reserve before the results are out.
+            data.update(rank=None, final_score=None, reserve_until=None)
+        return data
 
 
 @extend_schema(tags=["candidate"], responses={200: MyApplicationOutput(many=True), **ERRORS})
 class MyApplicationListApi(ListAPIView):
-    """The signed-in candidate's own applications, with results once published."""
+    """The signed-in person's own applications, as their "My applications" page shows them:
+    code, status, eligibility, published stage results with appeals, and the rank and final
+    score once the competition's results are published."""
 
     serializer_class = MyApplicationOutput
 
     def get_queryset(self):
-        ids = IdentityEscrow.objects.filter(owner_index=owner_index(self.request.user.pk)).values(
-            "application_id"
-        )
-        return (
-            Application.objects.filter(pk__in=ids)
-            .select_related("competition")
-            .prefetch_related(
-                Prefetch("results", queryset=StageResult.objects.select_related("stage"))
-            )
-            .order_by("-submitted_at")
-        )
+        return my_applications(user=self.request.user)
 
 
 class StaffApplicationOutput(serializers.Serializer):
@@ -233,7 +247,12 @@ class StaffApplicationListApi(ListAPIView):
             Application.objects.filter(competition=competition)
             .select_related("current_stage")
             .prefetch_related(
-                Prefetch("results", queryset=StageResult.objects.select_related("stage"))
+                Prefetch(
+                    "results",
+                    queryset=StageResult.objects.select_related("stage").order_by(
+                        "stage__position"
+                    ),
+                )
             )
             .order_by("rank", "code")
         )

@@ -229,3 +229,52 @@ def attempts_for_staff(*, user) -> QuerySet[Attempt]:
             user=user, role="hr_officer"
         )
     )
+
+
+# --- The API: test results by anonymous code ---------------------------------------------
+
+
+def test_results_for_staff(*, state_bodies) -> QuerySet[Attempt]:
+    """Real attempts in the competitions of ``state_bodies`` (a queryset), known by the
+    application's anonymous code only. One query per page of rows."""
+    return (
+        Attempt.objects.filter(
+            sitting__isnull=False,
+            sitting__stage__competition__state_body__in=state_bodies,
+        )
+        .select_related("application", "sitting__stage__competition")
+        .order_by("sitting__stage__position", "application__code", "number", "pk")
+    )
+
+
+def competition_has_tests(*, competition_id: int, state_bodies) -> bool:
+    """Whether the competition belongs to one of ``state_bodies`` and has a stage taken as
+    an online test."""
+    return Sitting.objects.filter(
+        stage__competition_id=competition_id,
+        stage__competition__state_body__in=state_bodies,
+    ).exists()
+
+
+def test_results_for_candidate(*, user) -> QuerySet[Attempt]:
+    """The signed-in candidate's own attempts at real tests, newest first, with the items
+    their result page lists (scored attempts of blueprints that show item results). Three
+    queries, however many attempts."""
+    from django.db.models import Prefetch
+
+    mine = list(candidate_application_ids(user=user).values())
+    shown = AttemptItem.objects.filter(
+        attempt__status=Attempt.Status.SCORED, attempt__blueprint__show_item_results=True
+    )
+    return (
+        Attempt.objects.filter(sitting__isnull=False, application_id__in=mine)
+        .select_related("application", "blueprint", "sitting__stage__competition")
+        .prefetch_related(
+            Prefetch(
+                "items",
+                queryset=shown.select_related("question").order_by("position"),
+                to_attr="shown_items",
+            )
+        )
+        .order_by("-started_at", "-pk")
+    )

@@ -32,6 +32,14 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "api-competition": OBJECT,
     "api-my-applications": SIGNED_IN,
     "api-hr-applications": OBJECT,
+    "api-hr-test-results": OBJECT,
+    "api-hr-test-result": OBJECT,
+    "api-my-test-results": SIGNED_IN,
+    # The export page's rule: HR officers hold evaluation.export_assessment.
+    "api-hr-evaluation-results": frozenset({"hr_officer"}),
+    "api-ethics-report": POST_ONLY,
+    "api-ethics-follow": OBJECT,  # only with a receipt code (header)
+    "api-ethics-follow-message": POST_ONLY,
     "home": PUBLIC,
     "login": PUBLIC,
     "logout": POST_ONLY,
@@ -64,6 +72,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "staff:commission_queue": OBJECT,
     "staff:commission_declare": OBJECT,
     "staff:commission_mark": OBJECT,
+    "staff:commission_essay": OBJECT,
     "staff:observer_home": frozenset({"observer"}),
     "staff:observer_competition": OBJECT,
     # Evaluation pages need an employee record as well as the role (a role alone opens

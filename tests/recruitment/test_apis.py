@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from django.utils import timezone
 
 from eqyzmet.api_auth import api_token_issue
 from recruitment import services
+from recruitment.models import Application, Competition, Stage, StageResult
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +109,84 @@ def test_a_token_never_reaches_beyond_its_state_body(client, open_competition):
         name="Own", user=staff.hr, state_body=staff.body, actor=staff.hr
     )
     assert client.get(url, headers={"authorization": f"Token {plain}"}).status_code == 200
+
+
+def _publish(application, kind, *, score, passed=True):
+    stage = application.competition.stages.get(kind=kind)
+    StageResult.objects.create(
+        application=application, stage=stage, score=Decimal(score), passed=passed
+    )
+    Stage.objects.filter(pk=stage.pk).update(results_published_at=timezone.now())
+    return stage
+
+
+def test_my_applications_show_what_my_page_shows_and_no_more(client, open_competition, monkeypatch):
+    monkeypatch.setattr("recruitment.redaction.redact_for_staff", lambda text: f"[r] {text}")
+    _staff, competition = open_competition
+    candidate = make_candidate()
+    application = _apply(candidate, competition)
+    client.force_login(candidate.user)
+    url = "/api/v1/me/applications/"
+
+    # A result not yet published is not shown.
+    essay = competition.stages.get(kind=Stage.Kind.ESSAY)
+    StageResult.objects.create(application=application, stage=essay, score=Decimal(4), passed=True)
+    row = client.get(url).json()["results"][0]
+    assert row["results"] == []
+    assert row["eligible"] is True and row["competition_status"] == "published"
+
+    stage = _publish(application, Stage.Kind.LEGISLATION_TEST, score="41")
+    services.appeal_submit(
+        user=candidate.user,
+        application=application,
+        stage=stage,
+        text="Question 12 had two correct answers, please recheck.",
+    )
+    Application.objects.filter(pk=application.pk).update(rank=2, final_score=Decimal("7.5"))
+    Competition.objects.filter(pk=competition.pk).update(status=Competition.Status.RANKING_LOCKED)
+    row = client.get(url).json()["results"][0]
+    [result] = row["results"]
+    assert result["stage"] == "legislation_test" and result["position"] == 1
+    assert (result["score"], result["max_score"], result["passed"]) == ("41.000", "55.00", True)
+    assert result["appeal_deadline"] and result["may_appeal"] is False
+    [appeal] = result["appeals"]
+    assert appeal["status"] == "submitted"
+    assert appeal["text"].startswith("Question 12")  # the candidate's own words
+    # Like the page: no rank or final score before the results are published.
+    assert (row["rank"], row["final_score"], row["reserve_until"]) == (None, None, None)
+
+    Competition.objects.filter(pk=competition.pk).update(
+        status=Competition.Status.RESULTS_PUBLISHED
+    )
+    row = client.get(url).json()["results"][0]
+    assert (row["rank"], row["final_score"]) == (2, "7.500")
+
+
+def test_my_applications_query_count_does_not_grow(
+    client, open_competition, django_assert_max_num_queries
+):
+    staff, competition = open_competition
+    candidate = make_candidate()
+    client.force_login(candidate.user)
+    _publish(_apply(candidate, competition), Stage.Kind.LEGISLATION_TEST, score="40")
+    with django_assert_max_num_queries(12) as few:
+        client.get("/api/v1/me/applications/")
+    for _ in range(3):
+        other = make_competition(staff=staff)
+        services.competition_publish(competition=other, actor=staff.hr)
+        _publish(_apply(candidate, other), Stage.Kind.LEGISLATION_TEST, score="40")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/api/v1/me/applications/").json()["count"] == 4
+
+
+def test_hr_sees_each_codes_stage_results_in_stage_order(client, open_competition):
+    staff, competition = open_competition
+    application = _apply(make_candidate(), competition)
+    _publish(application, Stage.Kind.PERSONAL_QUALITIES, score="80")
+    _publish(application, Stage.Kind.LEGISLATION_TEST, score="41")
+    client.force_login(staff.hr)
+    row = client.get(f"/api/v1/hr/competitions/{competition.pk}/applications/").json()["results"][0]
+    assert [(r["stage"], r["position"], r["score"], r["max_score"]) for r in row["results"]] == [
+        ("legislation_test", 1, "41.000", "55.00"),
+        ("personal_qualities", 2, "80.000", "100.00"),
+    ]
