@@ -538,6 +538,8 @@ def _review_for(attempt, group: list[_Item], predictions, stage_max: Decimal) ->
         reasons.append(EssayReview.Reason.NO_MODEL)
     elif any(needs for _prediction, needs in scored):
         reasons.append(EssayReview.Reason.LOW_CONFIDENCE)
+        if any(prediction.is_unfamiliar for prediction, _needs in scored):
+            reasons.append(EssayReview.Reason.UNFAMILIAR)
     ai_score = ai_confidence = margin = None
     if group and all(s is not None for s in scored):
         points = sum((Decimal(pred.score) for pred, _n in scored), Decimal(0))

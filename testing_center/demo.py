@@ -189,8 +189,8 @@ def demo_marks_csv(*, per_score: int = 14, seed: int = 2026) -> bytes:
 DEMO_ESSAYS = {
     "arman@demo.eqyzmet.kz": ". ".join(ESSAY_IDEAS["essay-001"][:4])
     + ". В заключение хочу сказать, что многое зависит от нас самих.",
-    # Written in Kazakh, which the demo scorer never saw; a commission member's first mark
-    # is far from the AI's, so the essay goes to blind double marking.
+    # Written in Kazakh, which the demo scorer never saw: the AI is unsure and the essay
+    # goes to blind double marking.
     "dana@demo.eqyzmet.kz": "Мемлекеттік қызметші азаматтарға қызмет етеді. Мысалы, біздің "
     "ауданда әкімдік қабылдау кестесін ашық жариялап, өтініштерге уақытында жауап бере "
     "бастады. Сенімді арттыру үшін ашықтық, әдеп және сыбайлас жемқорлыққа қарсы іс-шаралар "
@@ -257,7 +257,8 @@ def seed_ai(stdout) -> None:
             services.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
         Question.objects.filter(external_id="essay-002").update(status=Question.Status.ACTIVE)
         ai_services.essays_prepare(sitting_id=sitting.pk)
-        _first_mark(competition, "dana@demo.eqyzmet.kz", Decimal(4))
+        # Another member's first mark is far from the AI's: double marking as well.
+        _first_mark(competition, "arman@demo.eqyzmet.kz", Decimal(5))
     stdout.write(
         f"AI scoring: {ScoringModel.objects.filter(is_active=True).count()} trained scorers; "
         f"essays of {competition.number} ready for the commission."

@@ -626,6 +626,10 @@ class EssayReview(models.Model):
         LOW_CONFIDENCE = "low_confidence", _("the AI is not confident")
         NO_MODEL = "no_model", _("no trained scorer for the question")
         GAP = "gap", _("the first mark differs from the AI score")
+        UNFAMILIAR = (
+            "unfamiliar",
+            _("the text is unlike the answers the AI learned from (another language?)"),
+        )
 
     attempt = models.OneToOneField(Attempt, on_delete=models.CASCADE, related_name="review")
     # [{"position", "question", "text", "redactions": {"NAME": 2, ...}}] — redacted text only

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import pickle
+import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,11 @@ PICKLE_PROTOCOL = 5
 # says nothing; the default candidate is trained and the record says why.
 MIN_ANSWERS_FOR_CV = 10
 MAX_CV_FOLDS = 5
+# An answer whose words the model has mostly never seen (another language, another topic)
+# is one it cannot judge, however peaked its probabilities: below this share of known
+# words its confidence is scaled down in proportion.
+FAMILIAR_SHARE = 0.6
+_WORD = re.compile(r"\w{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +123,35 @@ class Prediction:
     probabilities: dict[int, float]
     model_version: str
     degenerate: bool = False
+    familiarity: float = 1.0  # share of the answer's words seen in training
+
+    @property
+    def is_unfamiliar(self) -> bool:
+        return self.familiarity < FAMILIAR_SHARE
 
 
 class FittedScorer:
     """The pickled object: a fitted pipeline plus how to turn probabilities into a score."""
 
-    def __init__(self, pipeline, classes: Sequence[int], decision: str, constant=None):
+    def __init__(
+        self, pipeline, classes: Sequence[int], decision: str, constant=None, vocabulary=()
+    ):
         self.pipeline = pipeline
         self.classes = tuple(int(c) for c in classes)
         self.decision = decision
         self.constant = constant
+        # Sorted, so the pickled bytes do not depend on the process's hash seed.
+        self.vocabulary = tuple(sorted(vocabulary))
+
+    def familiarity(self, answers: Sequence[str]) -> list[float]:
+        """Per answer, the share of its distinct words that occur in the training texts
+        (1.0 for an empty answer, or for a model stored without a vocabulary)."""
+        known = frozenset(getattr(self, "vocabulary", ()) or ())
+        out = []
+        for answer in answers:
+            words = words_of(answer)
+            out.append(len(words & known) / len(words) if known and words else 1.0)
+        return out
 
     def predict_proba(self, answers: Sequence[str]) -> np.ndarray:
         if self.constant is not None:
@@ -145,6 +170,10 @@ def _decide(proba: np.ndarray, classes: Sequence[int], decision: str) -> np.ndar
         expected = proba @ np.asarray(classes, dtype=float)
         return np.abs(expected[:, None] - np.asarray(classes)[None, :]).argmin(axis=1)
     return proba.argmax(axis=1)
+
+
+def words_of(text: str) -> set[str]:
+    return set(_WORD.findall(text.casefold()))
 
 
 def training_data_sha256(answers: Sequence[ScoredAnswer]) -> str:
@@ -342,7 +371,8 @@ def _train(
         notes.append(f"small score classes in training: {counts}")
     texts, fit_y = _training_arrays(ordered, references, classes, with_references=True)
     pipeline = _fit(_build(chosen, references, seed), texts, fit_y)
-    scorer = FittedScorer(pipeline, classes, decision)
+    vocabulary = set().union(*(words_of(t) for t in texts))
+    scorer = FittedScorer(pipeline, classes, decision, vocabulary=vocabulary)
     return _record(
         question_id, chosen.algorithm, chosen.parameters, scorer, ordered, data_hash, cv_qwk,
         folds, seed, created_at, notes, scores,
@@ -399,8 +429,9 @@ def score_answers(
 ) -> list[Prediction]:
     """Score answer texts with a trained record (pass ``scorer`` to reuse a loaded one).
 
-    Confidence is the model's probability for the score it returns (0 for a degenerate
-    model, which knows only one score and must not decide anything).
+    Confidence is the model's probability for the score it returns, scaled down for an
+    answer most of whose words the model never saw in training (see ``FAMILIAR_SHARE``),
+    and 0 for a degenerate model, which knows only one score and must not decide anything.
     """
     scorer = scorer or load_scorer(record)
     if not answers:
@@ -418,15 +449,18 @@ def _score(record, scorer, answers) -> list[Prediction]:
     proba = scorer.predict_proba(answers)
     fitted_classes = [int(c) for c in scorer.pipeline.classes_]
     chosen = _decide(proba, fitted_classes, scorer.decision)
+    familiarity = scorer.familiarity(answers)
     predictions = []
-    for row, index in zip(proba, chosen, strict=True):
+    for row, index, known in zip(proba, chosen, familiarity, strict=True):
         probabilities = {c: round(float(p), 6) for c, p in zip(fitted_classes, row, strict=True)}
+        confidence = float(min(1.0, max(0.0, row[index]))) * min(1.0, known / FAMILIAR_SHARE)
         predictions.append(
             Prediction(
                 score=fitted_classes[index],
-                confidence=float(min(1.0, max(0.0, row[index]))),
+                confidence=confidence,
                 probabilities=probabilities,
                 model_version=record.version,
+                familiarity=round(known, 4),
             )
         )
     return predictions

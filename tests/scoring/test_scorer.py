@@ -73,8 +73,11 @@ def test_predictions_carry_confidence_between_zero_and_one():
     assert [p.score for p in predictions] == [1, 0]
     for p in predictions:
         assert 0.0 <= p.confidence <= 1.0
-        assert p.confidence == pytest.approx(p.probabilities[p.score], abs=1e-6)
+        # The probability of the chosen score, scaled down for words never seen in training.
+        scale = min(1.0, p.familiarity / 0.6)
+        assert p.confidence == pytest.approx(p.probabilities[p.score] * scale, abs=1e-4)
         assert p.model_version == record.version
+    assert predictions[1].familiarity == 1.0  # "the bulb": every word seen in training
 
 
 def test_low_confidence_routes_to_human_review():
@@ -212,3 +215,20 @@ def test_model_bytes_do_not_depend_on_the_process_hash_seed():
         for seed in ("1", "2")
     }
     assert len(hashes) == 1
+
+
+def test_an_answer_in_words_the_model_never_saw_gets_low_confidence():
+    rng_answers = [
+        ScoredAnswer("q", f"a{i}", text, score)
+        for i, (text, score) in enumerate(
+            [("налоги платят граждане и компании", 1), ("не знаю что ответить", 0)] * 15
+        )
+    ]
+    record = train_question_model(rng_answers, seed=0)
+    familiar, foreign = score_answers(
+        record, ["налоги платят граждане", "салықты азаматтар мен компаниялар төлейді"]
+    )
+    assert familiar.familiarity == 1.0 and not familiar.is_unfamiliar
+    assert foreign.is_unfamiliar
+    assert foreign.confidence <= foreign.probabilities[foreign.score] * foreign.familiarity / 0.6
+    assert needs_human_review(foreign, confidence_threshold=0.6)

@@ -349,3 +349,15 @@ def test_the_beat_sweep_prepares_essays_left_behind_and_scans_closed_sittings(
     assert EssayReview.objects.filter(attempt=attempt).exists()
     essays.sitting.refresh_from_db()
     assert essays.sitting.integrity_checked_at is not None
+
+
+def test_an_essay_in_a_language_the_scorer_never_saw_goes_to_double_marking(essays, admin_user):
+    _train(essays, admin_user)
+    _application, attempt = write_essay(
+        essays,
+        "Мемлекеттік қызметші азаматтарға қызмет етеді. Ашықтық пен әдеп сенімді арттырады.",
+    )
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    review = EssayReview.objects.get(attempt=attempt)
+    assert review.route == EssayReview.Route.DOUBLE
+    assert review.reasons == ["low_confidence", "unfamiliar"]
