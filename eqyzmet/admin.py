@@ -30,6 +30,20 @@ class SuperuserOnlyAdmin(admin.ModelAdmin):
         return request.user.is_active and request.user.is_superuser
 
 
+class ReadOnlyAdmin:
+    """A record that changes only through services (so every step is audited): the admin
+    lists and shows it, and offers no add, change or delete. Put it first in the bases."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(User)
 class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
     ordering = ["email"]
@@ -74,20 +88,11 @@ class StateBodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = ["seq", "created_at", "action", "target_type", "target_id", "actor_id"]
     list_filter = ["action"]
     search_fields = ["action", "target_id"]
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class StateBodyScopedAdmin(admin.ModelAdmin):

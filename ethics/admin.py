@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from eqyzmet.admin import ReadOnlyAdmin
 from ethics.models import CaseAttachment, CaseMessage, CaseNote, EthicsBodySettings, EthicsCase
 
 
@@ -31,17 +32,8 @@ class SuperuserOnly(admin.ModelAdmin):
         return self._superuser(request)
 
 
-class ReadOnlyForSuperusers(SuperuserOnly):
+class ReadOnlyForSuperusers(ReadOnlyAdmin, SuperuserOnly):
     """Case records change only through the services (so each step is audited)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EthicsBodySettings)

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import StateBodyScopedAdmin, admin_service_form
+from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin, admin_service_form
 from eqyzmet.errors import ApplicationError
 from recruitment import services
 from recruitment.eligibility import reason_text
@@ -173,7 +173,7 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(StateBodyScopedAdmin):
+class ApplicationAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     state_body_lookup = "competition__state_body"
     list_display = [
         "code",
@@ -207,15 +207,6 @@ class ApplicationAdmin(StateBodyScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("results__stage", "reveals")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
@@ -434,21 +425,12 @@ class AppealAdmin(StateBodyScopedAdmin):
 
 
 @admin.register(IdentityReveal)
-class IdentityRevealAdmin(StateBodyScopedAdmin):
+class IdentityRevealAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     state_body_lookup = "application__competition__state_body"
     list_display = ["application", "purpose", "revealed_by", "revealed_at"]
     list_filter = ["purpose"]
     list_select_related = ["application", "revealed_by"]
     readonly_fields = ["application", "purpose", "reason", "revealed_by", "revealed_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ReserveActiveFilter(admin.SimpleListFilter):
@@ -467,18 +449,9 @@ class ReserveActiveFilter(admin.SimpleListFilter):
 
 
 @admin.register(ReserveEntry)
-class ReserveEntryAdmin(StateBodyScopedAdmin):
+class ReserveEntryAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     state_body_lookup = "application__competition__state_body"
     list_display = ["application", "valid_until", "created_at"]
     list_filter = [ReserveActiveFilter]
     list_select_related = ["application"]
     readonly_fields = ["application", "valid_until", "created_at", "withdrawn_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

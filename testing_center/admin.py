@@ -14,7 +14,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import StateBodyScopedAdmin
+from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin
 from eqyzmet.errors import ApplicationError
 from testing_center import services
 from testing_center.bank import io as bank_io
@@ -308,7 +308,7 @@ class SittingAdmin(StateBodyScopedAdmin):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(StateBodyScopedAdmin):
+class AttemptAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     """Stage results by anonymous code."""
 
     state_body_lookup = "sitting__stage__competition__state_body"
@@ -348,15 +348,6 @@ class AttemptAdmin(StateBodyScopedAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).filter(sitting__isnull=False)
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("code"), ordering="application__code")
     def code(self, obj):
         return obj.application.code if obj.application_id else "—"
@@ -388,7 +379,7 @@ class AttemptAdmin(StateBodyScopedAdmin):
 
 
 @admin.register(ItemStatistic)
-class ItemStatisticAdmin(StateBodyScopedAdmin):
+class ItemStatisticAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     state_body_lookup = "sitting__stage__competition__state_body"
     list_display = [
         "question",
@@ -405,22 +396,13 @@ class ItemStatisticAdmin(StateBodyScopedAdmin):
     list_select_related = ["question", "sitting__blueprint"]
     readonly_fields = [f.name for f in ItemStatistic._meta.fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     @admin.display(description=_("reasons"))
     def reasons(self, obj):
         return "; ".join(str(FLAG_LABELS.get(r, r)) for r in obj.flag_reasons) or "—"
 
 
 @admin.register(SittingStatistic)
-class SittingStatisticAdmin(StateBodyScopedAdmin):
+class SittingStatisticAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     state_body_lookup = "sitting__stage__competition__state_body"
     list_display = [
         "sitting",
@@ -435,15 +417,6 @@ class SittingStatisticAdmin(StateBodyScopedAdmin):
     ]
     list_select_related = ["sitting__blueprint"]
     readonly_fields = [f.name for f in SittingStatistic._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 from testing_center import admin_ai  # noqa: E402, F401  (registers the AI scoring pages)

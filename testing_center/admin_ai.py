@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import StateBodyScopedAdmin, admin_service_form
+from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin, admin_service_form
 from testing_center import ai_services
 from testing_center.models import (
     EssayReview,
@@ -176,7 +176,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
 
 
 @admin.register(ScoringModel)
-class ScoringModelAdmin(admin.ModelAdmin):
+class ScoringModelAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     list_display = [
         "version",
         "question",
@@ -199,15 +199,6 @@ class ScoringModelAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in ScoringModel._meta.fields if f.name != "model_bytes"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ScoringPolicy)
@@ -234,7 +225,7 @@ class ScoringPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(EssayReview)
-class EssayReviewAdmin(StateBodyScopedAdmin):
+class EssayReviewAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     """Essays by anonymous code: how each is routed and what the AI thought of it."""
 
     state_body_lookup = "attempt__sitting__stage__competition__state_body"
@@ -255,15 +246,6 @@ class EssayReviewAdmin(StateBodyScopedAdmin):
         "prepared_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("code"), ordering="attempt__application__code")
     def code(self, obj):
