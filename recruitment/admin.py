@@ -22,6 +22,7 @@ from recruitment.eligibility import reason_text
 from recruitment.models import (
     Appeal,
     Application,
+    CommissionMark,
     CommissionMember,
     Competition,
     IdentityReveal,
@@ -420,8 +421,29 @@ class AppealAdmin(StateBodyScopedAdmin):
                 "title": _("Decide the appeal of %(code)s") % {"code": appeal.application.code},
                 "application": appeal.application,
                 "appeal_text": appeal.text_redacted,
+                **self._essay_context(appeal),
             },
         )
+
+    def _essay_context(self, appeal) -> dict:
+        """For an essay appeal: what the commission read, its marks, and the AI's second
+        opinion with the exact model version that gave it."""
+        if appeal.stage.kind != Stage.Kind.ESSAY:
+            return {}
+        from testing_center.public import essay_for_marking
+
+        return {
+            "essay": essay_for_marking(
+                stage_id=appeal.stage_id, application_id=appeal.application_id
+            ),
+            "marks": list(
+                CommissionMark.objects.filter(
+                    application_id=appeal.application_id, stage_id=appeal.stage_id
+                )
+                .select_related("member")
+                .order_by("marked_at")
+            ),
+        }
 
 
 @admin.register(IdentityReveal)

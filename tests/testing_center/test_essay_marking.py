@@ -180,3 +180,24 @@ def test_no_staff_page_shows_what_an_essay_says_about_its_author(client, essays)
     assert any(f"/essay/{application.pk}/" in u for u in visited["commission"])
     assert any(u.startswith("/admin/testing_center/essayreview/") for u in visited["hr"])
     assert any("/ethics/" in u and "case" in u for u in visited["ethics"])
+
+
+def test_an_essay_appeal_shows_hr_the_redacted_essay_the_marks_and_the_ai_opinion(client, essays):
+    from recruitment import services as recruitment_services
+    from recruitment.models import Appeal
+
+    application, _ = write_essay(essays, f"{GOOD} Меня зовут {NAME}.")
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    for seat, score in zip(essays.members[:2], (Decimal(3), Decimal(4)), strict=True):
+        recruitment_services.commission_mark(member=seat, application=application, score=score)
+    appeal = Appeal.objects.create(
+        application=application, stage=essays.stage, text="x", text_redacted="My essay is better."
+    )
+    client.force_login(essays.hr)
+    client.cookies["eqyzmet_language"] = "en"
+    page = client.get(f"/admin/recruitment/appeal/{appeal.pk}/decide/").content.decode()
+    review = EssayReview.objects.get()
+    assert "открытость данных" in page and "Сапарова" not in page
+    assert "3.00" in page and "4.00" in page  # both commission marks
+    assert f"AI score: {review.ai_score}" in page
+    assert "scorer-" in page
