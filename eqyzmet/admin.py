@@ -44,6 +44,42 @@ class ReadOnlyAdmin:
         return False
 
 
+class ObjectPagesAdmin:
+    """Form pages about one object beside its change page (reveal, decide, review…).
+
+    ``object_pages`` maps a URL suffix to the name of the view method; each page is served at
+    ``<pk>/<suffix>/`` as ``admin:<app>_<model>_<suffix>``, and the change page gets its
+    address as ``<suffix>_url`` for the object tools. Put it first in the bases.
+    """
+
+    object_pages: dict[str, str] = {}
+
+    def _page_name(self, suffix: str) -> str:
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_{suffix}"
+
+    def get_urls(self):
+        from django.urls import path
+
+        pages = [
+            path(
+                f"<int:pk>/{suffix}/",
+                self.admin_site.admin_view(getattr(self, view)),
+                name=self._page_name(suffix),
+            )
+            for suffix, view in self.object_pages.items()
+        ]
+        return [*pages, *super().get_urls()]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        from django.urls import reverse
+
+        urls = {
+            f"{suffix}_url": reverse(f"admin:{self._page_name(suffix)}", args=[object_id])
+            for suffix in self.object_pages
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), **urls})
+
+
 @admin.register(User)
 class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
     ordering = ["email"]

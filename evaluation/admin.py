@@ -12,11 +12,11 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import StateBodyScopedAdmin, admin_service_form
+from eqyzmet.admin import ObjectPagesAdmin, StateBodyScopedAdmin, admin_service_form
 from eqyzmet.errors import ApplicationError
 from eqyzmet.models import User
 from eqyzmet.roles import Role
@@ -283,7 +283,8 @@ class ReviewForm(forms.Form):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(StateBodyScopedAdmin):
+class AssessmentAdmin(ObjectPagesAdmin, StateBodyScopedAdmin):
+    object_pages = {"review": "review_view"}
     state_body_lookup = "cycle__state_body"
     list_display = [
         "__str__",
@@ -332,23 +333,6 @@ class AssessmentAdmin(StateBodyScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/review/",
-                self.admin_site.admin_view(self.review_view),
-                name="evaluation_assessment_review",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "review_url": reverse("admin:evaluation_assessment_review", args=[object_id]),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def review_view(self, request, pk):
         assessment = get_object_or_404(self.get_queryset(request), pk=pk)

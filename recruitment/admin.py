@@ -11,11 +11,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin, admin_service_form
+from eqyzmet.admin import (
+    ObjectPagesAdmin,
+    ReadOnlyAdmin,
+    StateBodyScopedAdmin,
+    admin_service_form,
+)
 from eqyzmet.errors import ApplicationError
 from recruitment import services
 from recruitment.eligibility import reason_text
@@ -174,7 +179,8 @@ class ReasonForm(forms.Form):
 
 
 @admin.register(Application)
-class ApplicationAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
+class ApplicationAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
+    object_pages = {"reveal": "reveal_view", "disqualify": "disqualify_view"}
     state_body_lookup = "competition__state_body"
     list_display = [
         "code",
@@ -208,21 +214,6 @@ class ApplicationAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("results__stage", "reveals")
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/reveal/",
-                self.admin_site.admin_view(self.reveal_view),
-                name="recruitment_application_reveal",
-            ),
-            path(
-                "<int:pk>/disqualify/",
-                self.admin_site.admin_view(self.disqualify_view),
-                name="recruitment_application_disqualify",
-            ),
-            *super().get_urls(),
-        ]
 
     @admin.display(description=_("Vacancy"))
     def vacancy_title(self, obj):
@@ -367,7 +358,8 @@ class AppealDecisionForm(forms.Form):
 
 
 @admin.register(Appeal)
-class AppealAdmin(StateBodyScopedAdmin):
+class AppealAdmin(ObjectPagesAdmin, StateBodyScopedAdmin):
+    object_pages = {"decide": "decide_view"}
     state_body_lookup = "application__competition__state_body"
     list_display = ["application", "stage", "status", "submitted_at", "decided_at"]
     list_filter = ["status"]
@@ -381,23 +373,6 @@ class AppealAdmin(StateBodyScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/decide/",
-                self.admin_site.admin_view(self.decide_view),
-                name="recruitment_appeal_decide",
-            ),
-            *super().get_urls(),
-        ]
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "decide_url": reverse("admin:recruitment_appeal_decide", args=[object_id]),
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def decide_view(self, request, pk):
         appeal = get_object_or_404(self.get_queryset(request), pk=pk)
