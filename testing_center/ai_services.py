@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -189,27 +190,34 @@ def training_answers_for(question: Question) -> list[ScoredAnswer]:
             attempt__status=Attempt.Status.SCORED,
             attempt__sitting__isnull=False,
             attempt__sitting__stage__locked_at__isnull=False,
-        ).values_list(
-            "pk", "answer", "points", "attempt__application_id", "attempt__sitting__stage_id"
-        )
+        ).values_list("pk", "answer", "attempt_id", "attempt__application_id")
     )
-    final = recruitment.locked_stage_scores(stage_ids={row[4] for row in items})
-    # Only single-essay papers: a stage score of a paper with two essays is not the score
-    # of either one.
-    per_paper = defaultdict(int)
-    for _pk, _answer, _points, application_id, stage_id in items:
-        per_paper[(application_id, stage_id)] += 1
-    for pk, answer, points, application_id, stage_id in items:
+    if not items:
+        return answers
+    attempts = {row[2] for row in items}
+    # Only single-essay papers: the stage score of a paper with two essays is not the
+    # score of either one.
+    essays_per_paper = dict(
+        AttemptItem.objects.filter(attempt_id__in=attempts, question__kind=Question.Kind.ESSAY)
+        .values_list("attempt_id")
+        .annotate(n=Count("pk"))
+    )
+    stage_of = dict(Attempt.objects.filter(pk__in=attempts).values_list("pk", "sitting__stage_id"))
+    final = recruitment.locked_stage_scores(stage_ids=set(stage_of.values()))
+    maxima = {sid: recruitment.stage_info(sid).max_score for sid in set(stage_of.values())}
+    for pk, answer, attempt_id, application_id in items:
+        stage_id = stage_of[attempt_id]
         score = final.get((application_id, stage_id))
-        if score is None or per_paper[(application_id, stage_id)] != 1:
+        if score is None or essays_per_paper.get(attempt_id) != 1 or not maxima[stage_id]:
             continue
-        maximum = int(points.to_integral())
+        # The commission marks on the stage's scale; the scorer learns the question's.
+        on_question_scale = score / maxima[stage_id] * question.points
         answers.append(
             ScoredAnswer(
                 question_id=question.external_id,
                 answer_id=f"essay:{pk}",
                 answer=answer if isinstance(answer, str) else "",
-                score=min(maximum, int(score.quantize(Decimal(1), rounding=ROUND_HALF_UP))),
+                score=int(on_question_scale.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
                 reference_answers=references,
             )
         )

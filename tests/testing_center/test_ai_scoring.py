@@ -361,3 +361,21 @@ def test_an_essay_in_a_language_the_scorer_never_saw_goes_to_double_marking(essa
     review = EssayReview.objects.get(attempt=attempt)
     assert review.route == EssayReview.Route.DOUBLE
     assert review.reasons == ["low_confidence", "unfamiliar"]
+
+
+def test_essays_whose_stage_is_locked_teach_the_scorer_with_the_commissions_score(essays):
+    from django.utils import timezone
+
+    from recruitment.models import Stage
+
+    application, attempt = write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    for seat, score in zip(essays.members[:2], (Decimal(4), Decimal(5)), strict=True):
+        recruitment_services.commission_mark(member=seat, application=application, score=score)
+    assert ai_services.training_answers_for(essays.question) == []  # not final yet
+    Stage.objects.filter(pk=essays.stage.pk).update(locked_at=timezone.now())
+    [taught] = ai_services.training_answers_for(essays.question)
+    assert taught.answer == GOOD
+    assert taught.score == 5  # the commission's 4.5, rounded half up
+    assert taught.answer_id == f"essay:{attempt.items.get().pk}"
+    assert essays.question in ai_services.trainable_questions()
