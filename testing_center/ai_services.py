@@ -170,7 +170,8 @@ def training_upload_create(*, actor, data: bytes, filename: str) -> TrainingUplo
 
 def training_answers_for(question: Question) -> list[ScoredAnswer]:
     """What the scorer of ``question`` learns from: uploaded human-scored answers, and
-    essays whose commission score is final (the stage is locked)."""
+    essays whose commission score is final (the stage is locked), in the redacted form the
+    commission read."""
     references = split_references(question.reference_answer)
     answers = [
         ScoredAnswer(
@@ -190,11 +191,19 @@ def training_answers_for(question: Question) -> list[ScoredAnswer]:
             attempt__status=Attempt.Status.SCORED,
             attempt__sitting__isnull=False,
             attempt__sitting__stage__locked_at__isnull=False,
-        ).values_list("pk", "answer", "attempt_id", "attempt__application_id")
+        ).values_list("pk", "position", "attempt_id", "attempt__application_id")
     )
     if not items:
         return answers
     attempts = {row[2] for row in items}
+    # The text the commission read and marked: the redacted one.
+    read = {
+        (attempt_id, part["position"]): part["text"]
+        for attempt_id, parts in EssayReview.objects.filter(attempt_id__in=attempts).values_list(
+            "attempt_id", "items"
+        )
+        for part in parts
+    }
     # Only single-essay papers: the stage score of a paper with two essays is not the
     # score of either one.
     essays_per_paper = dict(
@@ -205,10 +214,16 @@ def training_answers_for(question: Question) -> list[ScoredAnswer]:
     stage_of = dict(Attempt.objects.filter(pk__in=attempts).values_list("pk", "sitting__stage_id"))
     final = recruitment.locked_stage_scores(stage_ids=set(stage_of.values()))
     maxima = {sid: recruitment.stage_info(sid).max_score for sid in set(stage_of.values())}
-    for pk, answer, attempt_id, application_id in items:
+    for pk, position, attempt_id, application_id in items:
         stage_id = stage_of[attempt_id]
         score = final.get((application_id, stage_id))
-        if score is None or essays_per_paper.get(attempt_id) != 1 or not maxima[stage_id]:
+        text = read.get((attempt_id, position))
+        if (
+            score is None
+            or text is None
+            or essays_per_paper.get(attempt_id) != 1
+            or not maxima[stage_id]
+        ):
             continue
         # The commission marks on the stage's scale; the scorer learns the question's.
         on_question_scale = score / maxima[stage_id] * question.points
@@ -216,7 +231,7 @@ def training_answers_for(question: Question) -> list[ScoredAnswer]:
             ScoredAnswer(
                 question_id=question.external_id,
                 answer_id=f"essay:{pk}",
-                answer=answer if isinstance(answer, str) else "",
+                answer=text,
                 score=int(on_question_scale.quantize(Decimal(1), rounding=ROUND_HALF_UP)),
                 reference_answers=references,
             )
@@ -491,7 +506,8 @@ def _prepare_batch(attempts: list[Attempt], info, scorers: dict[int, FittedScore
         for r in result.redactions:
             counts[r.kind] = counts.get(r.kind, 0) + 1
         prepared.append(_Item(item, text, result.text, counts))
-    # Batched scoring: one call per question's model for the whole batch.
+    # Batched scoring: one call per question's model for the whole batch. The model reads
+    # the redacted text, as the commission does: a name or a city cannot sway its score.
     predictions = {}
     by_question: dict[int, list[_Item]] = defaultdict(list)
     for p in prepared:
@@ -506,7 +522,7 @@ def _prepare_batch(attempts: list[Attempt], info, scorers: dict[int, FittedScore
         scorers[model.pk] = scorer
         policy = policy_for(group[0].item.question)
         for p, prediction in zip(
-            group, score_answers(record, [p.text for p in group], scorer=scorer), strict=True
+            group, score_answers(record, [p.redacted for p in group], scorer=scorer), strict=True
         ):
             review = needs_human_review(
                 prediction, confidence_threshold=float(policy.confidence_threshold)

@@ -379,3 +379,20 @@ def test_essays_whose_stage_is_locked_teach_the_scorer_with_the_commissions_scor
     assert taught.score == 5  # the commission's 4.5, rounded half up
     assert taught.answer_id == f"essay:{attempt.items.get().pk}"
     assert essays.question in ai_services.trainable_questions()
+
+
+def test_the_ai_reads_the_redacted_essay_as_the_commission_does(essays, admin_user, monkeypatch):
+    _train(essays, admin_user)
+    read = []
+    real = ai_services.score_answers
+
+    def spy(record, texts, **kwargs):
+        read.extend(texts)
+        return real(record, texts, **kwargs)
+
+    monkeypatch.setattr(ai_services, "score_answers", spy)
+    write_essay(essays, f"{GOOD} Меня зовут Айгерим Сапарова, я из Шымкента.")
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    [text] = read
+    assert "Сапарова" not in text and "Шымкент" not in text
+    assert "[NAME]" in text
