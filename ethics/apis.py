@@ -11,6 +11,7 @@ evidence, deadlines for staff or who answered.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -29,6 +30,9 @@ from ethics.views import TOO_MANY, WRONG_CODE
 
 RECEIPT_HEADER = "X-Receipt-Code"
 TOO_MANY_REPORTS = _("Too many reports from your connection. Please try again later.")
+CROSS_SITE = _(
+    "Reports are accepted from this portal or from an integrating server, not from another website."
+)
 
 RECEIPT_PARAMETER = OpenApiParameter(
     RECEIPT_HEADER,
@@ -45,6 +49,17 @@ class _AnonymousApi(APIView):
     authentication_classes = []
     permission_classes = [permissions.AllowAny]
     throttle_classes = []
+
+    def initial(self, request, *args, **kwargs):
+        # Nobody signs in here, so no CSRF token protects these writes: a browser's
+        # cross-site POST (another site filing reports in its visitors' names) is refused
+        # by its Origin. Integrations call from servers, which send no Origin.
+        super().initial(request, *args, **kwargs)
+        origin = request.headers.get("Origin")
+        if request.method not in permissions.SAFE_METHODS and origin is not None:
+            allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+            if origin not in allowed:
+                raise exceptions.PermissionDenied(CROSS_SITE)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

@@ -254,3 +254,25 @@ def test_an_api_token_or_staff_session_reaches_no_case_without_its_code(
     report(ministry)
     client.force_login(commissioner)
     assert client.get(FOLLOW, headers={"x-receipt-code": "0" * 16}).status_code == 404
+
+
+def test_a_report_posted_from_another_website_is_refused_and_files_nothing(client, ministry):
+    response = client.post(
+        REPORTS,
+        _report_data(ministry),
+        content_type="application/json",
+        headers={"origin": "https://evil.example"},
+    )
+    assert response.status_code == 403
+    assert set(response.json()) == ERROR_KEYS
+    assert not EthicsCase.objects.exists()
+    # From the portal's own pages, or from a server (no Origin), it is accepted.
+    same_site = client.post(
+        REPORTS,
+        _report_data(ministry),
+        content_type="application/json",
+        headers={"origin": "http://testserver"},
+    )
+    assert same_site.status_code == 201
+    _file(client, ministry)
+    assert EthicsCase.objects.count() == 2
