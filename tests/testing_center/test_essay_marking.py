@@ -201,3 +201,27 @@ def test_an_essay_appeal_shows_hr_the_redacted_essay_the_marks_and_the_ai_opinio
     assert "3.00" in page and "4.00" in page  # both commission marks
     assert f"AI score: {review.ai_score}" in page
     assert "scorer-" in page
+
+
+def test_the_essay_page_reads_a_bounded_number_of_queries(
+    client, essays, django_assert_max_num_queries
+):
+    application, _ = write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    seat = essays.members[0]
+    client.force_login(seat.user)
+    with django_assert_max_num_queries(12):
+        assert client.get(_url(seat, application)).status_code == 200
+
+
+def test_the_essay_review_list_does_not_grow_with_essays(
+    client, essays, django_assert_max_num_queries
+):
+    for _ in range(8):
+        write_essay(essays, GOOD)
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    client.force_login(essays.hr)
+    with django_assert_max_num_queries(12):
+        page = client.get("/admin/testing_center/essayreview/")
+    assert page.status_code == 200
+    assert page.content.decode().count("/change/") >= 8
