@@ -396,3 +396,31 @@ def test_the_ai_reads_the_redacted_essay_as_the_commission_does(essays, admin_us
     [text] = read
     assert "Сапарова" not in text and "Шымкент" not in text
     assert "[NAME]" in text
+
+
+def test_preparing_essays_killed_mid_way_keeps_whole_batches_and_finishes_on_retry(
+    essays, admin_user, monkeypatch
+):
+    _train(essays, admin_user)
+    papers = [write_essay(essays, GOOD)[1] for _ in range(3)]
+    real = ai_services.redact_text
+    seen = []
+
+    class WorkerKilled(BaseException):
+        pass
+
+    def dies_on_the_second_paper(text, **kwargs):
+        seen.append(text)
+        if len(seen) == 2:
+            raise WorkerKilled
+        return real(text, **kwargs)
+
+    monkeypatch.setattr(ai_services, "redact_text", dies_on_the_second_paper)
+    with pytest.raises(WorkerKilled):
+        ai_services.essays_prepare(sitting_id=essays.sitting.pk, batch_size=1)
+    # The first batch committed whole; the second left nothing half-done.
+    assert list(EssayReview.objects.values_list("attempt", flat=True)) == [papers[0].pk]
+    assert AiScore.objects.count() == 1
+    monkeypatch.setattr(ai_services, "redact_text", real)
+    assert ai_services.essays_prepare(sitting_id=essays.sitting.pk, batch_size=1) == 2
+    assert EssayReview.objects.count() == 3 and AiScore.objects.count() == 3
