@@ -49,6 +49,17 @@ SYSTEM_CATEGORIES = (
     Category.EVALUATION_CONTEST,
 )
 
+# What an integrity flag's ``evidence["signal"]`` may name, in words for the commissioner.
+# The testing center raises them (see ethics.public.system_case_raise).
+INTEGRITY_SIGNALS = {
+    "self_identification": _("Possible self-identification in an essay"),
+    "response_time_anomaly": _("Unusual response times"),
+    "rapid_guessing": _("Rapid guessing"),
+    "near_duplicate_answer": _("Near-identical open answers"),
+    "answer_copying": _("Improbably many identical wrong answers"),
+    "focus_or_paste": _("Left the test window or pasted text repeatedly"),
+}
+
 
 class Status(models.TextChoices):
     NEW = "new", _("New")
@@ -161,6 +172,13 @@ class EthicsCase(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    @property
+    def signal_label(self) -> str:
+        """The integrity signal behind a system case, in the reader's language."""
+        if self.category != Category.INTEGRITY_FLAG or not isinstance(self.evidence, dict):
+            return ""
+        return str(INTEGRITY_SIGNALS.get(self.evidence.get("signal"), ""))
 
     @property
     def reference(self) -> str:

@@ -31,7 +31,9 @@ def system_case_raise(
     - ``state_body_id``: the body whose ethics commissioners (and those of its parents)
       will see the case.
     - ``summary``: one line for the queue (the first 200 characters are the subject).
-    - ``evidence``: a JSON object shown on the case page. Anonymous codes only, never
+    - ``evidence``: a JSON object shown on the case page. For "integrity_flag" its
+      ``"signal"`` names one of ``ethics.models.INTEGRITY_SIGNALS``, which the pages show
+      in the reader's language. Anonymous codes only, never
       personal data: a value containing an e-mail address or a 12-digit IIN-like number
       is refused with ``ValueError``. At most 32 kB of JSON.
     - ``dedupe_key``: idempotency key (≤ 200 characters). A second call with the same key

@@ -606,7 +606,8 @@ def _report_self_identification(attempt, group: list[_Item], code, info) -> None
     system_case_raise(
         kind="integrity_flag",
         state_body_id=info.state_body_id,
-        summary=f"{info.competition_number}: {code} — possible self-identification in an essay",
+        # Codes only: the page names the signal in the reader's language.
+        summary=f"{info.competition_number}: {code}",
         evidence={
             "signal": "self_identification",
             "competition": info.competition_number,
@@ -754,7 +755,7 @@ def sitting_integrity_scan(*, sitting_id: int) -> int:
             system_case_raise(
                 kind="integrity_flag",
                 state_body_id=info.state_body_id,
-                summary=f"{info.competition_number}: {' · '.join(flag.codes)} — {flag.kind}",
+                summary=f"{info.competition_number}: {' · '.join(flag.codes)}",
                 evidence={
                     "signal": flag.kind,
                     "competition": info.competition_number,

@@ -424,3 +424,20 @@ def test_preparing_essays_killed_mid_way_keeps_whole_batches_and_finishes_on_ret
     monkeypatch.setattr(ai_services, "redact_text", real)
     assert ai_services.essays_prepare(sitting_id=essays.sitting.pk, batch_size=1) == 2
     assert EssayReview.objects.count() == 3 and AiScore.objects.count() == 3
+
+
+def test_the_commissioner_reads_the_integrity_signal_in_their_language(client, essays):
+    from eqyzmet.roles import Role
+    from eqyzmet.services import staff_assign
+
+    application, _attempt = write_essay(essays, GOOD + " Мой телефон +7 701 123 45 67.")
+    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
+    case = EthicsCase.objects.get()
+    commissioner = UserFactory()
+    staff_assign(user=commissioner, role=Role.ETHICS_COMMISSIONER, state_body=essays.body)
+    client.force_login(commissioner)
+    page = client.get(f"/ru/ethics/dashboard/cases/{case.pk}/").content.decode()
+    assert "Возможное раскрытие личности в эссе" in page
+    assert application.code in page
+    listing = client.get("/kk/ethics/dashboard/").content.decode()
+    assert "Эссеге өзін танытуы мүмкін" in listing
