@@ -614,7 +614,6 @@ def _report_self_identification(attempt, group: list[_Item], code, info) -> None
             "stage": info.kind,
             "code": code,
             "redacted": kinds,
-            "note": "The identifying details were redacted before anyone read the essay.",
         },
         dedupe_key=f"integrity:self_identification:{attempt.pk}",
     )
