@@ -41,6 +41,7 @@ from recruitment.models import (
     StageResult,
 )
 from recruitment.public import owner_index
+from recruitment.reveal_rules import reveal_permitted
 
 S = Competition.Status
 
@@ -509,14 +510,23 @@ def competition_publish_results(*, competition: Competition, actor) -> Competiti
         raise ApplicationError(
             _("Results can be published only after the ranking is locked."), code="not_locked"
         )
-    ranked = competition.applications.filter(
-        status__in=(Application.Status.ADMITTED, Application.Status.WINNER)
-    ).exclude(rank=None)
+    ranked = (
+        competition.applications.filter(
+            status__in=(Application.Status.ADMITTED, Application.Status.WINNER)
+        )
+        .exclude(rank=None)
+        .order_by("vacancy_id", "rank", "code")
+    )
     valid_until = timezone.localdate() + relativedelta(months=competition.reserve_validity_months)
+    # Places go down each vacancy's ladder of codes still standing: a code disqualified at
+    # the document check before publication leaves its place to the next one.
+    positions: dict[int, int] = {}
     for application in ranked:
-        if application.rank == 1:
+        position = positions.get(application.vacancy_id, 0)
+        positions[application.vacancy_id] = position + 1
+        if position == 0:
             application.status = Application.Status.WINNER
-        elif application.rank <= 1 + competition.reserve_size:
+        elif position <= competition.reserve_size:
             application.status = Application.Status.RESERVE
             ReserveEntry.objects.get_or_create(
                 application=application, defaults={"valid_until": valid_until}
@@ -751,34 +761,7 @@ def application_reveal(
         raise ApplicationError(
             _("Write the reason for the reveal (at least 15 characters)."), code="reason_required"
         )
-    P = IdentityReveal.Purpose
-    allowed = False
-    if purpose == P.INTERVIEW:
-        allowed = (
-            competition.status in (S.WRITTEN_LOCKED, S.INTERVIEW)
-            and application.status in IN_THE_RUNNING
-            and application.current_stage is not None
-            and application.current_stage.kind == Stage.Kind.INTERVIEW
-        )
-    elif competition.status in RANKED:
-        if purpose == P.WINNER:
-            allowed = application.rank == 1 or application.status in (
-                Application.Status.WINNER,
-                Application.Status.APPOINTED,
-            )
-        elif purpose == P.RESERVE:
-            allowed = application.status == Application.Status.RESERVE or (
-                application.rank is not None and application.rank <= 1 + competition.reserve_size
-            )
-        elif purpose == P.DOCUMENT_CHECK:
-            allowed = (
-                application.rank is not None
-                and competition.applications.filter(
-                    vacancy=application.vacancy,
-                    status=Application.Status.DISQUALIFIED,
-                    rank__lt=application.rank,
-                ).exists()
-            )
+    allowed = reveal_permitted(application=application, purpose=purpose)
     if not allowed:
         raise ApplicationError(
             _(

@@ -241,12 +241,17 @@ def training_answers_for(question: Question) -> list[ScoredAnswer]:
 
 def trainable_questions() -> list[Question]:
     """Essay questions with uploaded answers or at least one locked, marked essay stage."""
-    with_uploads = TrainingAnswer.objects.values("question_id")
-    with_marks = AttemptItem.objects.filter(
-        attempt__status=Attempt.Status.SCORED,
-        attempt__sitting__stage__locked_at__isnull=False,
-        question__kind=Question.Kind.ESSAY,
-    ).values("question_id")
+    # No ORDER BY inside the UNION's parts: SQLite refuses it in compound statements.
+    with_uploads = TrainingAnswer.objects.order_by().values("question_id")
+    with_marks = (
+        AttemptItem.objects.filter(
+            attempt__status=Attempt.Status.SCORED,
+            attempt__sitting__stage__locked_at__isnull=False,
+            question__kind=Question.Kind.ESSAY,
+        )
+        .order_by()
+        .values("question_id")
+    )
     return list(
         Question.objects.filter(kind=Question.Kind.ESSAY)
         .filter(pk__in=with_uploads.union(with_marks))
