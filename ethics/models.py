@@ -58,6 +58,9 @@ INTEGRITY_SIGNALS = {
     "near_duplicate_answer": _("Near-identical open answers"),
     "answer_copying": _("Improbably many identical wrong answers"),
     "focus_or_paste": _("Left the test window or pasted text repeatedly"),
+    "citizen_rating_outlier": _(
+        "Citizens' ratings far above the unit, mostly from one desk officer's links"
+    ),
 }
 
 

@@ -1,7 +1,8 @@
 """Demo evaluation data: the E-Government Department with four quarters of history.
 
 Idempotent: the department's first demo cycle is the marker. Prints a citizen-rating code
-that has not been used yet.
+that has not been used yet. Citizens' links come from the unit's service desk
+(desk@demo.eqyzmet.kz), never from the person rated.
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from eqyzmet.demo import DEMO_PASSWORD
 from eqyzmet.models import StateBody, User
+from eqyzmet.roles import Role
+from eqyzmet.services import staff_assign
 from evaluation import scoring, services
 from evaluation.models import (
     Assessment,
@@ -22,11 +26,13 @@ from evaluation.models import (
     Cycle,
     Employee,
     FeedbackInvitation,
+    ServiceDelivery,
 )
 
 UNIT = "mdai-egov"
 # Published on purpose: it opens one demo rating form in `make run` databases only.
 DEMO_RATING_CODE = "EQYZ-MET5-STAR"
+DESK_EMAIL = "desk@demo.eqyzmet.kz"
 
 COMPETENCIES = [
     ("professionalism", "Кәсібилік", "Профессионализм", "Professionalism"),
@@ -80,12 +86,29 @@ def _mid_period(cycle: Cycle, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(11, rng.randint(0, 59))))
 
 
-def _rating_link_line(stdout, employee: Employee) -> None:
+def _desk_officer(unit: StateBody) -> User:
+    """The unit's service desk: issues citizens' rating links; not evaluated itself."""
+    desk = _account(DESK_EMAIL)
+    staff_assign(user=desk, role=Role.EMPLOYEE, state_body=unit)
+    desk.user_permissions.add(
+        Permission.objects.get(content_type__app_label="evaluation", codename="issue_rating_link")
+    )
+    return User.objects.get(pk=desk.pk)  # fresh: no cached permissions
+
+
+def _rating_link_line(stdout, employee: Employee, desk: User) -> None:
     link_hash = services.token_hash(DEMO_RATING_CODE)
     link = CitizenRatingLink.objects.filter(token_hash=link_hash).first()
     if link is None:
         now = timezone.now()
+        delivery = ServiceDelivery.objects.create(
+            employee=employee,
+            state_body_id=employee.state_body_id,
+            service=SERVICES[0],
+            issued_by=desk,
+        )
         CitizenRatingLink.objects.create(
+            delivery=delivery,
             employee=employee,
             state_body_id=employee.state_body_id,
             service=SERVICES[0],
@@ -97,9 +120,10 @@ def _rating_link_line(stdout, employee: Employee) -> None:
     elif link.rated_at is None:
         code = DEMO_RATING_CODE
     else:
-        code = services.citizen_link_issue(employee=employee, actor=None, service=SERVICES[1]).code
+        code = services.citizen_link_issue(employee=employee, actor=desk, service=SERVICES[1]).code
     token = services.token_normalise(code)
-    stdout.write(f"Citizen rating: code {code} at /kk/evaluation/rate/{token}/")
+    # The token goes after "#": browsers never send it, so it is in no server log.
+    stdout.write(f"Citizen rating: code {code} at /kk/evaluation/rate/#{token}")
 
 
 def seed(stdout) -> None:
@@ -122,11 +146,12 @@ def seed(stdout) -> None:
             user=user, position=position, state_body=unit, supervisor=manager, unit_head=manager
         )
         employees.append(employee)
+    desk = _desk_officer(unit)
 
     quarters = _last_quarters(4)
     if Cycle.objects.filter(state_body=unit, kind=Cycle.Kind.QUARTER).exists():
         stdout.write("Evaluation: demo history already present.")
-        _rating_link_line(stdout, employees[0])
+        _rating_link_line(stdout, employees[0], desk)
         return
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
@@ -169,7 +194,7 @@ def seed(stdout) -> None:
                 )
             for _ in range(rng.randint(3, 6)):
                 issued = services.citizen_link_issue(
-                    employee=employee, actor=employee.user, service=rng.choice(SERVICES)
+                    employee=employee, actor=desk, service=rng.choice(SERVICES)
                 )
                 services.citizen_rating_submit(
                     token=issued.token,
@@ -180,6 +205,9 @@ def seed(stdout) -> None:
                 # Demo history only: the rating is dated inside the quarter it belongs to.
                 CitizenRatingLink.objects.filter(pk=issued.link.pk).update(
                     issued_at=when - dt.timedelta(hours=1), rated_at=when
+                )
+                ServiceDelivery.objects.filter(pk=issued.link.delivery_id).update(
+                    delivered_on=when.date(), created_at=when - dt.timedelta(hours=1)
                 )
             if latest and employee.user.email == "employee@demo.eqyzmet.kz":
                 continue  # left for the manager to score in the demo
@@ -217,4 +245,4 @@ def seed(stdout) -> None:
         f"Evaluation: {len(employees)} employees of {UNIT} with {len(quarters)} quarters "
         "of results (manager@demo.eqyzmet.kz scores the latest one for employee@)."
     )
-    _rating_link_line(stdout, employees[0])
+    _rating_link_line(stdout, employees[0], desk)

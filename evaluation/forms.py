@@ -104,11 +104,17 @@ class FeedbackInviteForm(forms.Form):
 
 
 class CitizenLinkForm(forms.Form):
+    employee = forms.ModelChoiceField(label=_("Employee who delivered the service"), queryset=None)
     service = forms.CharField(
         label=_("Service provided"),
         max_length=200,
         help_text=_("For example: issue of a certificate of no criminal record."),
     )
+
+    def __init__(self, *args, employees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employee"].queryset = employees
+        self.fields["employee"].label_from_instance = lambda e: f"{e.user.email} · {e.position}"
 
 
 class RateForm(forms.Form):

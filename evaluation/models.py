@@ -390,6 +390,10 @@ class Assessment(models.Model):
         editable=False,
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, editable=False)
+    # The assessment's one 360 round closes once (by an evaluator, at the result or with
+    # the cycle) and never reopens: only then is its aggregate shown, so no figure can be
+    # read before and after one more answer.
+    feedback_closed_at = models.DateTimeField(_("360 round closed"), null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -533,12 +537,63 @@ class FeedbackResponse(models.Model):
         return "360"
 
 
+class ServiceDelivery(models.Model):
+    """One service a servant delivered to a citizen, recorded by the service desk.
+
+    The desk officer who records it is never the servant rated; a delivery has at most one
+    rating link, so at most one rating. No citizen data is kept.
+    """
+
+    employee = models.ForeignKey(
+        Employee,
+        verbose_name=_("employee"),
+        on_delete=models.CASCADE,
+        related_name="service_deliveries",
+    )
+    state_body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="+")
+    service = models.CharField(_("service"), max_length=200)
+    delivered_on = models.DateField(_("delivered on"), default=timezone.localdate)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("desk officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("service delivery")
+        verbose_name_plural = _("service deliveries")
+        indexes = [models.Index(fields=["employee", "created_at"])]
+        permissions = [("issue_rating_link", "Can issue citizens' rating links (service desk)")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class CitizenRatingQuerySet(models.QuerySet):
+    def counted(self):
+        """Ratings that count: given, for a delivery the desk recorded, by someone other
+        than the person rated. Links from before deliveries existed were self-issued."""
+        return self.filter(score__isnull=False, delivery__isnull=False).exclude(
+            delivery__issued_by_id=models.F("employee__user_id")
+        )
+
+
 class CitizenRatingLink(models.Model):
     """A one-time link a citizen gets after a service; holds the rating once given.
 
     Only a SHA-256 of the token is stored (the token has 60 random bits and is shown once).
     """
 
+    delivery = models.OneToOneField(
+        ServiceDelivery,
+        verbose_name=_("service delivery"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="rating_link",
+        editable=False,
+    )
     employee = models.ForeignKey(Employee, on_delete=models.CASCADE, related_name="citizen_links")
     state_body = models.ForeignKey(StateBody, on_delete=models.PROTECT, related_name="+")
     service = models.CharField(_("service"), max_length=200)
@@ -550,6 +605,8 @@ class CitizenRatingLink(models.Model):
         _("rating"), null=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     comment = models.TextField(_("comment"), blank=True)
+
+    objects = CitizenRatingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("citizen rating")

@@ -11,8 +11,10 @@ for falling short on another, up to the cap per indicator, but the KPI score nev
 100.
 
 Competency score = 100 * mean(all ratings of both evaluators) / 5.
-360 score = 100 * mean(all marks) / 5, only with at least ``feedback_min_respondents``
-answers (never fewer than 3); otherwise the component has no value.
+360 score = 100 * half_mark(mean(all marks)) / 5, only with at least
+``feedback_min_respondents`` answers (never fewer than 3); otherwise the component has no
+value. ``half_mark`` rounds half up to the nearest 0.5: what is shown (and counted) moves
+in steps of half a mark, more than one colleague's answer moves a mean of three or more.
 Citizens' score = 100 * mean(ratings in the period) / 5.
 
 Composite = sum(W_c * S_c) / sum(W_c) over the components that have a value (weights in
@@ -175,12 +177,20 @@ def five_point_score(marks: Iterable[int]) -> Decimal | None:
     return round2(HUNDRED * Decimal(sum(marks)) / (5 * len(marks)))
 
 
+def half_mark(value: Decimal) -> Decimal:
+    """``value`` rounded half up to the nearest 0.5, with one decimal (4.25 -> 4.5)."""
+    return ((Decimal(value) * 2).quantize(Decimal(1), rounding=ROUND_HALF_UP) / 2).quantize(
+        Decimal("0.1")
+    )
+
+
 def feedback_score(responses: Iterable[tuple[int, ...]], *, min_respondents: int) -> Decimal | None:
     """360 score from anonymous answers, or None below the respondent threshold."""
     responses = list(responses)
     if len(responses) < max(3, int(min_respondents)):
         return None
-    return five_point_score(mark for answer in responses for mark in answer)
+    marks = [int(mark) for answer in responses for mark in answer]
+    return round2(HUNDRED * half_mark(Decimal(sum(marks)) / len(marks)) / 5)
 
 
 # --- Composite, band, tier --------------------------------------------------------------

@@ -124,21 +124,26 @@ class FeedbackAggregate:
 
 
 def feedback_aggregate(*, assessment: Assessment) -> FeedbackAggregate | None:
-    """The 360 picture, or None when fewer than the threshold answered (then not even the
-    count of answers is shown, so a single answer cannot be inferred)."""
+    """The 360 picture of a CLOSED round, or None. Nothing while the round is open (so no
+    figure exists before and after one more answer), nothing below the threshold (not even
+    the count, so a single answer cannot be inferred). Averages are in half marks."""
     threshold = max(3, int((assessment.cycle.rules or {}).get("feedback_min_respondents") or 3))
-    row = FeedbackResponse.objects.filter(assessment=assessment).aggregate(
-        n=Count("pk"), c=Avg("collaboration"), r=Avg("reliability"), s=Avg("respect")
+    # The round's state is read with the answers, never from a possibly stale object.
+    answers = list(
+        FeedbackResponse.objects.filter(
+            assessment=assessment, assessment__feedback_closed_at__isnull=False
+        ).values_list("collaboration", "reliability", "respect")
     )
-    if row["n"] < threshold:
+    if len(answers) < threshold:
         return None
-    c, r, s = (scoring.round2(Decimal(str(row[k]))) for k in ("c", "r", "s"))
+    n = len(answers)
+    c, r, s = (scoring.half_mark(Decimal(sum(a[i] for a in answers)) / n) for i in range(3))
     return FeedbackAggregate(
-        respondents=row["n"],
+        respondents=n,
         collaboration=c,
         reliability=r,
         respect=s,
-        score=scoring.round2(Decimal(100) * (c + r + s) / 15),
+        score=scoring.feedback_score(answers, min_respondents=threshold),
     )
 
 
@@ -152,8 +157,8 @@ class CitizenSummary:
 def citizen_summary(*, employee: Employee, start: dt.date, end: dt.date) -> CitizenSummary:
     start_at = timezone.make_aware(dt.datetime.combine(start, dt.time.min))
     end_at = timezone.make_aware(dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min))
-    rated = CitizenRatingLink.objects.filter(
-        employee=employee, rated_at__gte=start_at, rated_at__lt=end_at, score__isnull=False
+    rated = CitizenRatingLink.objects.counted().filter(
+        employee=employee, rated_at__gte=start_at, rated_at__lt=end_at
     )
     row = rated.aggregate(n=Count("pk"), avg=Avg("score"))
     comments = list(
@@ -192,6 +197,7 @@ def pending_feedback(*, user: User) -> list[FeedbackInvitation]:
             answered=False,
             assessment__status__in=EDITABLE,
             assessment__cycle__status=Cycle.Status.OPEN,
+            assessment__feedback_closed_at__isnull=True,
         ).select_related("assessment__cycle", "assessment__employee__user")
     )
 
@@ -305,6 +311,27 @@ def invitation_counts(*, assessment: Assessment) -> dict[str, int]:
         invited=Count("pk"), answered=Count("pk", filter=Q(answered=True))
     )
     return row
+
+
+# --- The service desk ----------------------------------------------------------------------
+
+
+def desk_bodies(user: User) -> QuerySet[StateBody]:
+    """Where ``user`` may issue citizens' rating links: with ``evaluation.issue_rating_link``,
+    the bodies they work in (and beneath); every body for a platform administrator."""
+    if not user.is_authenticated or not user.has_perm("evaluation.issue_rating_link"):
+        return StateBody.objects.none()
+    return state_bodies_in_scope(user=user, role=Role.EMPLOYEE)
+
+
+def desk_employees(*, user: User) -> QuerySet[Employee]:
+    """The employees the desk officer may issue links for: never themselves."""
+    return (
+        Employee.objects.filter(is_active=True, state_body__in=desk_bodies(user))
+        .exclude(user=user)
+        .select_related("user", "state_body")
+        .order_by("state_body__path", "user__email")
+    )
 
 
 # --- HR: payroll export -------------------------------------------------------------------

@@ -1,23 +1,25 @@
-"""Limits for the public citizen-rating pages, kept only in the cache (django cache).
+"""Limits for the public citizen-rating page, kept only in the cache (django cache).
 
-A client is known by a keyed hash of its IP address and the current hour, inside a cache
-key that expires with the window; the address is never stored. Each limit has a per-client
-and a global counter, so rotating addresses still meets the global one. When the cache is
-down the limits fail open (the one-time tokens still make guessing hopeless: 32^12 codes).
+A client is known by a keyed hash of its address and the current hour, inside a cache key
+that expires with the window; the address is never stored. Only per-client limits: a
+global limit on wrong codes would let anyone who sends enough of them (2,000 from 101
+addresses did) lock every citizen out, so a correct code succeeds whatever strangers do.
+Guessing stays hopeless without a global limit: 20 tries per address and hour against
+32^12 (about 10^18) codes. When the cache is down the limits fail open for the same reason.
 """
 
 from __future__ import annotations
 
 from eqyzmet.throttling import WINDOW_SECONDS, HourlyLimiter
 
-# scope: (per client per hour, everyone per hour)
-LIMITS: dict[str, tuple[int, int]] = {
-    "rate_failure": (20, 2000),  # wrong or used codes
-    "rate_submit": (30, 20000),  # ratings given
+# scope: (per client per hour, everyone per hour: None, never a global limit here)
+LIMITS: dict[str, tuple[int, int | None]] = {
+    "rate_failure": (20, None),  # wrong, used or expired codes
+    "rate_submit": (30, None),  # ratings given
 }
 
 _limiter = HourlyLimiter("evaluation", LIMITS)
-throttle_exceeded = _limiter.exceeded
-throttle_hit = _limiter.hit
+throttle_consume = _limiter.consume
+throttle_release = _limiter.release
 
-__all__ = ["LIMITS", "WINDOW_SECONDS", "throttle_exceeded", "throttle_hit"]
+__all__ = ["LIMITS", "WINDOW_SECONDS", "throttle_consume", "throttle_release"]

@@ -34,7 +34,7 @@ from evaluation.forms import (
     ScoreForm,
 )
 from evaluation.models import Assessment, Cycle, Kpi
-from evaluation.throttling import throttle_exceeded, throttle_hit
+from evaluation.throttling import throttle_consume, throttle_release
 
 TOO_MANY = _("Too many attempts from your connection. Please try again in an hour.")
 
@@ -102,9 +102,16 @@ def home(request):
         return redirect("evaluation:my_results")
     if is_manager and not employee:
         return redirect("evaluation:unit")
+    is_desk = selectors.desk_employees(user=request.user).exists()
+    if is_desk and not employee and not is_manager and not request.user.is_staff:
+        return redirect("evaluation:citizen_link_issue")
     if not employee and not is_manager and not request.user.is_staff:
         raise PermissionDenied
-    return render(request, "evaluation/home.html", {"employee": employee, "is_manager": is_manager})
+    return render(
+        request,
+        "evaluation/home.html",
+        {"employee": employee, "is_manager": is_manager, "is_desk": is_desk},
+    )
 
 
 # --- The employee ----------------------------------------------------------------------------
@@ -125,7 +132,6 @@ def my_results(request, employee):
             "chart": _history_chart(employee),
             "pending_feedback": selectors.pending_feedback(user=request.user),
             "citizens": selectors.citizen_summary(employee=employee, start=year_ago, end=today),
-            "link_form": CitizenLinkForm(),
         },
     )
 
@@ -235,14 +241,21 @@ def my_kpi_report(request, employee, pk: int, kpi_id: int):
     return _kpi_report(request, kpi, reverse("evaluation:my_assessment", args=[pk]))
 
 
-@require_POST
-@employee_required
-def citizen_link_issue(request, employee):
-    form = CitizenLinkForm(request.POST)
-    if form.is_valid():
+@never_cache
+@require_http_methods(["GET", "POST"])
+@signed_in
+def citizen_link_issue(request):
+    """The service desk records a delivery and hands the citizen a one-time link/code."""
+    employees = selectors.desk_employees(user=request.user)
+    if not selectors.desk_bodies(request.user).exists():
+        raise PermissionDenied
+    form = CitizenLinkForm(request.POST or None, employees=employees)
+    if request.method == "POST" and form.is_valid():
         try:
             issued = services.citizen_link_issue(
-                employee=employee, actor=request.user, service=form.cleaned_data["service"]
+                employee=form.cleaned_data["employee"],
+                actor=request.user,
+                service=form.cleaned_data["service"],
             )
         except ApplicationError as error:
             form.add_error(None, error.message)
@@ -254,12 +267,13 @@ def citizen_link_issue(request, employee):
                     "code": issued.code,
                     "url": request.build_absolute_uri(issued.path),
                     "service": issued.link.service,
+                    "employee": form.cleaned_data["employee"],
                     "expires_at": issued.link.expires_at,
                 },
             )
             return _no_store(response)
-    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("evaluation:my_results")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "evaluation/desk.html", {"form": form}, status=status)
 
 
 @require_GET
@@ -385,6 +399,7 @@ def _score_page(request, assessment, status=200, **forms):
                 colleagues=selectors.colleagues_for_feedback(assessment=assessment)
             ),
             "invitations": selectors.invitation_counts(assessment=assessment),
+            "round_open": assessment.feedback_closed_at is None,
         }
     )
     return render(request, "evaluation/score.html", context, status=status)
@@ -464,6 +479,19 @@ def feedback_invite(request, bodies, pk: int):
     return _score_page(request, assessment, status=400, invite_form=form)
 
 
+@require_POST
+@manager_required
+def feedback_close(request, bodies, pk: int):
+    assessment = _managed_or_404(request, pk)
+    try:
+        services.feedback_round_close(assessment=assessment, actor=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The 360 round is closed."))
+    return redirect("evaluation:score", pk=pk)
+
+
 # --- HR: payroll export ----------------------------------------------------------------------
 
 
@@ -531,61 +559,63 @@ def export_csv(request, pk: int):
 # --- Citizens --------------------------------------------------------------------------------
 
 
+def _rate_page(request, template, context, status=200):
+    return _no_store(render(request, template, context, status=status))
+
+
+def _refused(request, message, status):
+    return _rate_page(request, "evaluation/rate_refused.html", {"message": message}, status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def rate_start(request):
+    """The citizen's one page. The code arrives only in a POST body: typed from a receipt,
+    or moved by static/evaluation/rate.js from the link's #fragment (never sent to the
+    server, so never in a log). The first POST shows the form for that code; the second,
+    with a score, records it. Only this client's failures count against it."""
     form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if throttle_exceeded(request, "rate_failure"):
-            form.add_error(None, TOO_MANY)
-            return render(request, "evaluation/rate_start.html", {"form": form}, status=429)
-        token = services.token_normalise(form.cleaned_data["code"])
-        try:
-            services.citizen_link_find(token)
-        except ApplicationError as error:
-            throttle_hit(request, "rate_failure")
-            form.add_error("code", error.message)
-        else:
-            return redirect("evaluation:rate_link", token=token)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "evaluation/rate_start.html", {"form": form}, status=status)
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def rate_link(request, token: str):
-    if throttle_exceeded(request, "rate_failure"):
-        return render(request, "evaluation/rate_refused.html", {"message": TOO_MANY}, status=429)
+    if request.method == "GET":
+        return _rate_page(request, "evaluation/rate_start.html", {"form": form})
+    if not form.is_valid():
+        return _rate_page(request, "evaluation/rate_start.html", {"form": form}, 400)
+    # Counted first and given back when the code is right: parallel guesses cannot pass
+    # the limit, and a citizen with the right code never pays for others' mistakes.
+    if not throttle_consume(request, "rate_failure"):
+        form.add_error(None, TOO_MANY)
+        return _rate_page(request, "evaluation/rate_start.html", {"form": form}, 429)
+    token = services.token_normalise(form.cleaned_data["code"])
     try:
         link = services.citizen_link_find(token)
     except ApplicationError as error:
-        throttle_hit(request, "rate_failure")
-        status = 410 if error.code in ("used_link", "expired_link") else 404
-        return render(
-            request, "evaluation/rate_refused.html", {"message": error.message}, status=status
+        if error.code in ("used_link", "expired_link"):
+            return _refused(request, error.message, 410)
+        form.add_error("code", error.message)
+        return _rate_page(request, "evaluation/rate_start.html", {"form": form}, 400)
+    throttle_release(request, "rate_failure")
+    if "score" not in request.POST:
+        context = {"form": RateForm(), "link": link, "code": token}
+        return _rate_page(request, "evaluation/rate.html", context)
+    rate_form = RateForm(request.POST)
+    context = {"form": rate_form, "link": link, "code": token}
+    if not throttle_consume(request, "rate_submit"):
+        rate_form.add_error(None, TOO_MANY)
+        return _rate_page(request, "evaluation/rate.html", context, 429)
+    if not rate_form.is_valid():
+        throttle_release(request, "rate_submit")
+        return _rate_page(request, "evaluation/rate.html", context, 400)
+    try:
+        services.citizen_rating_submit(
+            token=token,
+            score=rate_form.cleaned_data["score"],
+            comment=rate_form.cleaned_data["comment"],
         )
-    form = RateForm(request.POST or None)
-    if request.method == "POST":
-        if throttle_exceeded(request, "rate_submit"):
-            form.add_error(None, TOO_MANY)
-            return render(request, "evaluation/rate.html", {"form": form, "link": link}, status=429)
-        if form.is_valid():
-            throttle_hit(request, "rate_submit")
-            try:
-                services.citizen_rating_submit(
-                    token=token,
-                    score=form.cleaned_data["score"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ApplicationError as error:
-                return render(
-                    request,
-                    "evaluation/rate_refused.html",
-                    {"message": error.message},
-                    status=410,
-                )
-            return _no_store(render(request, "evaluation/rate_thanks.html"))
-    status = 400 if request.method == "POST" else 200
-    return _no_store(
-        render(request, "evaluation/rate.html", {"form": form, "link": link}, status=status)
-    )
+    except ApplicationError as error:
+        return _refused(request, error.message, 410)
+    return _rate_page(request, "evaluation/rate_thanks.html", {})
+
+
+@require_GET
+def rate_link(request, token: str):
+    """Old-style links carried the token in the path; it is not read, only left behind."""
+    return redirect("evaluation:rate_start")

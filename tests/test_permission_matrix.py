@@ -91,6 +91,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "evaluation:kpi_add": OBJECT,
     "evaluation:manager_kpi_report": OBJECT,
     "evaluation:feedback_invite": OBJECT,
+    "evaluation:feedback_close": OBJECT,
     "evaluation:export_csv": OBJECT,
     "evaluation:rate_start": PUBLIC,
     "evaluation:rate_link": OBJECT,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from eqyzmet.roles import Role  # noqa: F401 - re-exported for the tests
+from eqyzmet.roles import Role  # also re-exported for the tests
 from eqyzmet.services import staff_assign
 from evaluation import services
 from evaluation.models import Assessment, Competency, Cycle
@@ -63,3 +63,16 @@ def score(assessment, evaluator, *, mark=4, kpis=((Decimal("100"), Decimal("100"
 def pdf(name="evidence.pdf", size=None) -> SimpleUploadedFile:
     body = b"%PDF-1.4\n%%EOF\n" if size is None else b"%PDF-" + b"0" * (size - 5)
     return SimpleUploadedFile(name, body, content_type="application/pdf")
+
+
+def desk_officer(body):
+    """A service-desk officer of ``body``: issues citizens' rating links, is not evaluated."""
+    from django.contrib.auth.models import Permission
+
+    from eqyzmet.models import User
+
+    user = person(Role.EMPLOYEE, body)
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="evaluation", codename="issue_rating_link")
+    )
+    return User.objects.get(pk=user.pk)  # a fresh object: no cached permissions

@@ -1,5 +1,5 @@
-"""Browser journey: a manager scores a quarter, the employee acknowledges it, a citizen
-rates a service through a one-time link."""
+"""Browser journey: a manager scores a quarter, the employee acknowledges it, the service
+desk issues a one-time link and a citizen rates the service through it."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from eqyzmet.roles import Role
 from eqyzmet.services import roles_setup, staff_assign
 from evaluation import services
 from evaluation.models import Assessment, CitizenRatingLink, Competency
+from tests.evaluation.factories import desk_officer
 from tests.factories import PASSWORD, UserFactory, make_state_body
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def test_manager_scores_employee_acknowledges_and_citizen_rates(
         )
     cycle = services.cycle_create(state_body=unit, year=2025, quarter=3)
     services.cycle_open(cycle=cycle)
-    issued = services.citizen_link_issue(employee=employee, actor=worker, service="EDS issue")
+    desk = desk_officer(unit)
 
     # 1. The manager opens the unit, adds a KPI and scores the quarter.
     staff = browser.new_context(locale="en-US").new_page()
@@ -79,17 +80,32 @@ def test_manager_scores_employee_acknowledges_and_citizen_rates(
     assert own.get_by_test_id("assessment-status").inner_text() == "Acknowledged"
     assert Assessment.objects.get().status == Assessment.Status.ACKNOWLEDGED
 
-    # 3. A citizen, without an account, rates the service through the code.
+    # 3. The service desk issues a one-time link for the service the employee delivered.
+    counter = browser.new_context(locale="en-US").new_page()
+    _sign_in(counter, live_server, desk, "/en/evaluation/desk/rating-link/")
+    counter.select_option("#id_employee", str(employee.pk))
+    counter.fill("#id_service", "EDS issue")
+    counter.get_by_role("button", name="Create a one-time rating link").click()
+    rating_url = counter.get_by_test_id("rating-url").get_attribute("href")
+    code = counter.get_by_test_id("rating-code").inner_text()
+    token = services.token_normalise(code)
+    path, _hash, fragment = rating_url.partition("#")
+    assert fragment == token and token not in path
+
+    # 4. A citizen, without an account, opens the link: the script posts the code.
     citizen = browser.new_context(locale="en-US").new_page()
-    citizen.goto(f"{live_server.url}/en/evaluation/rate/")
-    citizen.fill("#id_code", issued.code)
-    citizen.get_by_role("button", name="Continue").click()
+    citizen.goto(rating_url)
     citizen.get_by_text("EDS issue").wait_for()
+    assert token not in citizen.url  # wiped from the address bar and history
     citizen.get_by_label("5", exact=True).check()
     citizen.fill("#id_comment", "Quick and polite.")
     citizen.get_by_role("button", name="Send the rating").click()
     assert citizen.get_by_test_id("rate-thanks").is_visible()
-    citizen.goto(f"{live_server.url}/en/evaluation/rate/{issued.token}/")
+    # The printed code, typed by hand, is refused now: one rating per delivery.
+    citizen.goto(f"{live_server.url}/en/evaluation/rate/")
+    citizen.fill("#id_code", code)
+    citizen.get_by_role("button", name="Continue").click()
     assert "already been used" in citizen.get_by_test_id("rate-refused").inner_text()
     link = CitizenRatingLink.objects.get()
     assert (link.score, link.comment) == (5, "Quick and polite.")
+    assert link.delivery.issued_by == desk

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from evaluation import services
-from tests.evaluation.factories import assessment_of, employee, open_cycle, score
+from tests.evaluation.factories import assessment_of, desk_officer, employee, open_cycle, score
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +25,9 @@ def _unit(department, manager, count):
                     mark=3 + n % 3,
                     kpis=[(D(10), D(8 + n % 5), 1), (D(5), D(4), 2, "lower")],
                 )
+    desk = desk_officer(department)
     for emp in people[:3]:
-        issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Help")
+        issued = services.citizen_link_issue(employee=emp, actor=desk, service="Help")
         services.citizen_rating_submit(token=issued.token, score=4, comment="Good")
     return people, cycle
 

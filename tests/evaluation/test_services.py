@@ -26,6 +26,7 @@ from evaluation.models import (
 )
 from tests.evaluation.factories import (
     assessment_of,
+    desk_officer,
     employee,
     marks,
     open_cycle,
@@ -40,6 +41,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def emp(department, manager, competencies):
     return employee(department, supervisor=manager, unit_head=manager)
+
+
+@pytest.fixture
+def desk(department):
+    return desk_officer(department)
 
 
 def test_opening_a_cycle_freezes_rules_and_creates_one_assessment_per_employee(
@@ -202,6 +208,8 @@ def test_three_360_answers_give_an_aggregate_and_a_score(emp, department, manage
     )
     _answer(assessment, peers[:2], mark=5)
     _answer(assessment, peers[2:], mark=2)
+    assert selectors.feedback_aggregate(assessment=assessment) is None  # the round is open
+    services.feedback_round_close(assessment=assessment, actor=manager)
     aggregate = selectors.feedback_aggregate(assessment=assessment)
     assert aggregate.respondents == 3
     assert aggregate.collaboration == D("4.00")
@@ -229,16 +237,16 @@ def test_a_360_answer_is_stored_without_the_person_and_only_once(emp, department
 # --- Citizens' ratings -------------------------------------------------------------------
 
 
-def test_citizen_link_token_is_stored_only_as_a_hash(emp):
-    issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Certificate")
+def test_citizen_link_token_is_stored_only_as_a_hash(emp, desk):
+    issued = services.citizen_link_issue(employee=emp, actor=desk, service="Certificate")
     link = CitizenRatingLink.objects.get()
     assert issued.token not in link.token_hash
     assert link.token_hash == services.token_hash(issued.token)
     assert len(issued.token) == services.TOKEN_LENGTH
 
 
-def test_a_citizen_link_rates_once_and_the_second_use_changes_nothing(emp):
-    issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Certificate")
+def test_a_citizen_link_rates_once_and_the_second_use_changes_nothing(emp, desk):
+    issued = services.citizen_link_issue(employee=emp, actor=desk, service="Certificate")
     services.citizen_rating_submit(token=issued.code, score=5, comment="Fast and polite")
     with pytest.raises(ApplicationError) as refused:
         services.citizen_rating_submit(token=issued.token, score=1, comment="changed my mind")
@@ -251,8 +259,8 @@ def test_a_citizen_link_rates_once_and_the_second_use_changes_nothing(emp):
     assert AuditEvent.objects.filter(action="evaluation.citizen_rating.given").count() == 1
 
 
-def test_citizen_link_refuses_bad_scores_unknown_and_expired_tokens(emp):
-    issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Certificate")
+def test_citizen_link_refuses_bad_scores_unknown_and_expired_tokens(emp, desk):
+    issued = services.citizen_link_issue(employee=emp, actor=desk, service="Certificate")
     for bad in (0, 6, "5"):
         with pytest.raises(ApplicationError):
             services.citizen_rating_submit(token=issued.token, score=bad)
@@ -266,19 +274,20 @@ def test_citizen_link_refuses_bad_scores_unknown_and_expired_tokens(emp):
     assert CitizenRatingLink.objects.get().rated_at is None
 
 
-def test_only_the_employee_issues_their_own_links(emp):
-    with pytest.raises(ApplicationError):
-        services.citizen_link_issue(employee=emp, actor=person(), service="Certificate")
+def test_only_the_service_desk_issues_links_never_the_employee(emp):
+    for actor in (person(), emp.user, None):
+        with pytest.raises(ApplicationError):
+            services.citizen_link_issue(employee=emp, actor=actor, service="Certificate")
 
 
-def test_citizen_ratings_in_the_period_count_in_the_result(emp, department, manager):
+def test_citizen_ratings_in_the_period_count_in_the_result(emp, department, manager, desk):
     cycle = open_cycle(
         department,
         year=timezone.localdate().year,
         quarter=(timezone.localdate().month - 1) // 3 + 1,
     )
     for value in (5, 4, 3):
-        issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Help")
+        issued = services.citizen_link_issue(employee=emp, actor=desk, service="Help")
         services.citizen_rating_submit(token=issued.token, score=value)
     result = score(assessment_of(emp, cycle), manager, mark=4, kpis=[])
     assert result.citizen_score == D("80.00")

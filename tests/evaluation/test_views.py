@@ -12,6 +12,7 @@ from evaluation.models import Assessment, CitizenRatingLink, FeedbackInvitation,
 from tests.evaluation.factories import (
     Role,
     assessment_of,
+    desk_officer,
     employee,
     open_cycle,
     pdf,
@@ -137,13 +138,36 @@ def test_the_employee_reports_a_kpi_with_evidence(client, emp, cycle, manager):
     assert kpi.actual == D("12.00") and kpi.evidence
 
 
-def test_the_employee_issues_a_citizen_link_shown_once(client, emp):
-    client.force_login(emp.user)
-    response = client.post(url("citizen_link_issue"), {"service": "Address certificate"})
+def test_the_service_desk_issues_a_citizen_link_shown_once(client, emp, department):
+    desk = desk_officer(department)
+    client.force_login(desk)
+    page = client.get(url("citizen_link_issue"))
+    assert page.status_code == 200 and emp.user.email in page.content.decode()
+    response = client.post(
+        url("citizen_link_issue"), {"employee": emp.pk, "service": "Address certificate"}
+    )
     assert response.status_code == 200
-    assert response["Cache-Control"] == "no-store, private"
+    assert "no-store" in response["Cache-Control"]
     code = response.context["code"]
     assert CitizenRatingLink.objects.get().token_hash == services.token_hash(code)
+
+
+def test_the_employee_has_no_way_to_issue_their_own_links(client, emp, department):
+    client.force_login(emp.user)
+    assert url("citizen_link_issue") not in client.get(url("my_results")).content.decode()
+    assert client.get(url("citizen_link_issue")).status_code == 403
+    response = client.post(url("citizen_link_issue"), {"employee": emp.pk, "service": "Help"})
+    assert response.status_code == 403
+    # A desk officer who is evaluated too cannot pick themselves.
+    desk = desk_officer(department)
+    client.force_login(desk)
+    colleague = employee(department)
+    from evaluation.models import Employee
+
+    Employee.objects.filter(pk=colleague.pk).update(user=desk)
+    response = client.post(url("citizen_link_issue"), {"employee": colleague.pk, "service": "Help"})
+    assert response.status_code == 400
+    assert CitizenRatingLink.objects.count() == 0
 
 
 # --- Evidence downloads --------------------------------------------------------------------
@@ -330,33 +354,43 @@ def test_export_cells_cannot_start_a_formula(client, department, manager, hr_off
 # --- Citizens ----------------------------------------------------------------------------------
 
 
-def test_a_citizen_rates_through_the_link_once(client, emp):
-    issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Certificate")
-    response = client.get(url("rate_link", issued.token))
+def test_a_citizen_rates_through_the_code_once(client, emp, department):
+    issued = services.citizen_link_issue(
+        employee=emp, actor=desk_officer(department), service="Certificate"
+    )
+    response = client.post(url("rate_start"), {"code": issued.code})
     assert response.status_code == 200 and "Certificate" in response.content.decode()
-    response = client.post(url("rate_link", issued.token), {"score": "4", "comment": "OK"})
+    response = client.post(url("rate_start"), {"code": issued.code, "score": "4", "comment": "OK"})
     assert response.status_code == 200
     assert CitizenRatingLink.objects.get().score == 4
-    response = client.post(url("rate_link", issued.token), {"score": "1"})
+    response = client.post(url("rate_start"), {"code": issued.code, "score": "1"})
     assert response.status_code == 410
     assert str(services.USED_LINK) in response.content.decode()
     assert CitizenRatingLink.objects.get().score == 4
 
 
-def test_a_citizen_enters_the_code(client, emp):
-    issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Certificate")
+def test_a_citizen_enters_the_code(client, emp, department):
+    issued = services.citizen_link_issue(
+        employee=emp, actor=desk_officer(department), service="Certificate"
+    )
     response = client.post(url("rate_start"), {"code": issued.code.lower()})
-    assert response.status_code == 302
-    assert response["Location"].endswith(url("rate_link", issued.token))
+    assert response.status_code == 200
+    assert response.context["link"] == issued.link
     response = client.post(url("rate_start"), {"code": "AAAA-BBBB-CCCC"})
     assert response.status_code == 400
     assert str(services.INVALID_LINK) in response.content.decode()
+    # A bad score shows the form again, with the code still in the POST body only.
+    response = client.post(url("rate_start"), {"code": issued.code, "score": "9"})
+    assert response.status_code == 400
+    assert CitizenRatingLink.objects.get().rated_at is None
 
 
-def test_guessing_codes_is_throttled(client, emp):
-    issued = services.citizen_link_issue(employee=emp, actor=emp.user, service="Certificate")
+def test_guessing_codes_is_throttled(client, emp, department):
+    issued = services.citizen_link_issue(
+        employee=emp, actor=desk_officer(department), service="Certificate"
+    )
     for _ in range(20):
         client.post(url("rate_start"), {"code": "AAAA-BBBB-CCCC"})
     assert client.post(url("rate_start"), {"code": issued.code}).status_code == 429
-    assert client.get(url("rate_link", issued.token)).status_code == 429
+    assert client.post(url("rate_start"), {"code": issued.code, "score": "5"}).status_code == 429
     assert CitizenRatingLink.objects.get().rated_at is None
