@@ -81,7 +81,9 @@ class ObjectPagesAdmin:
 
 
 @admin.register(User)
-class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
+class UserAdmin(ObjectPagesAdmin, SuperuserOnlyAdmin, DjangoUserAdmin):
+    object_pages = {"second-factor-reset": "second_factor_reset_view"}
+    change_form_template = "twofactor/admin_user_change_form.html"
     ordering = ["email"]
     list_display = ["email", "is_staff", "is_active", "date_joined"]
     search_fields = ["email"]
@@ -95,6 +97,36 @@ class UserAdmin(SuperuserOnlyAdmin, DjangoUserAdmin):
         (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def second_factor_reset_view(self, request, pk):
+        """A platform administrator removes a person's authenticator (a lost phone)."""
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+        from django.urls import reverse
+
+        from eqyzmet.twofactor.forms import SecondFactorResetForm
+        from eqyzmet.twofactor.services import second_factor_reset
+
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        person = User.objects.filter(pk=pk).first()
+        if person is None:
+            raise Http404
+        return admin_service_form(
+            self,
+            request,
+            form_class=SecondFactorResetForm,
+            run=lambda data: second_factor_reset(
+                user=person, actor=request.user, reason=data["reason"]
+            ),
+            success_message=_("The second factor is reset; the person sets up a new one."),
+            success_url=reverse("admin:eqyzmet_user_change", args=[pk]),
+            template="twofactor/admin_reset.html",
+            context={
+                "title": _("Reset the second factor of %(email)s") % {"email": person.email},
+                "person": person,
+            },
+        )
 
 
 @admin.register(StaffAssignment)
@@ -153,7 +185,33 @@ class StateBodyScopedAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "state_body" and not request.user.is_superuser:
             kwargs["queryset"] = self.scoped_bodies(request)
+        self._scope_choices(db_field, request, kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        self._scope_choices(db_field, request, kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def _scope_choices(self, db_field, request, kwargs) -> None:
+        """A choice of a body-scoped model offers only the rows its own admin shows."""
+        related = self.admin_site._registry.get(db_field.remote_field.model)
+        if request.user.is_superuser or not isinstance(related, StateBodyScopedAdmin):
+            return
+        visible = related.get_queryset(request).values("pk")
+        queryset = kwargs.get("queryset", db_field.remote_field.model._default_manager.all())
+        kwargs["queryset"] = queryset.filter(pk__in=visible)
+
+    def get_list_filter(self, request):
+        # Django's filter on a relation lists every row of the related table (another
+        # body's drafts included); the related-only filter lists those of visible rows.
+        from django.contrib.admin.utils import get_fields_from_path
+
+        return [
+            (item, admin.RelatedOnlyFieldListFilter)
+            if isinstance(item, str) and get_fields_from_path(self.model, item)[-1].is_relation
+            else item
+            for item in super().get_list_filter(request)
+        ]
 
 
 def admin_service_form(

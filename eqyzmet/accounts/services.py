@@ -8,6 +8,7 @@ stops working if the address changes.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core import signing
 from django.core.mail import send_mail
@@ -25,9 +26,6 @@ from eqyzmet.services import staff_assign
 
 CONFIRMATION_SALT = "eqyzmet.accounts.email-confirmation"
 CONFIRMATION_MAX_AGE = 3 * 24 * 3600
-DUPLICATE_EMAIL = _(
-    "An account with this e-mail address already exists. Sign in or reset your password."
-)
 
 
 def confirmation_token(user: User) -> str:
@@ -35,23 +33,44 @@ def confirmation_token(user: User) -> str:
 
 
 @transaction.atomic
-def account_register(*, email: str, password: str, language: str = "kk") -> User:
+def account_register(*, email: str, password: str, language: str = "kk") -> tuple[User, bool]:
     """A new candidate account, awaiting e-mail confirmation. The password has already been
-    checked against the password validators by the form."""
+    checked against the password validators by the form.
+
+    Returns the account and whether it is new. An address that already has an account is not
+    an error the visitor may see (it would tell anyone which addresses are registered): the
+    caller answers as for a new account and warns the owner by e-mail instead. The password
+    is hashed either way, so both answers take about as long."""
     email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ApplicationError(DUPLICATE_EMAIL, code="duplicate_email")
+    encoded = make_password(password)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        return existing, False
     try:
         with transaction.atomic():
-            user = User.objects.create_user(email, password, language=language)
+            user = User(email=email, password=encoded, language=language)
+            user.save()
     except IntegrityError:
-        raise ApplicationError(DUPLICATE_EMAIL, code="duplicate_email") from None
+        # Registered a moment ago by a concurrent request: the same quiet answer.
+        return User.objects.get(email__iexact=email), False
     staff_assign(user=user, role=Role.CANDIDATE, state_body=None)
     awaiting, _created = Group.objects.get_or_create(name=AWAITING_CONFIRMATION_GROUP)
     user.groups.add(awaiting)
     # The e-mail address is personal data: the ledger keeps the account id only.
     audit_record(action="account.registered", actor=user, target=user, details={})
-    return user
+    return user, True
+
+
+def registration_attempt_notify(*, user: User, sign_in_url: str, reset_url: str) -> None:
+    """Tell the owner of an address that someone tried to register with it, in their own
+    language, with the ways back into their account. Nothing about the account changes."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = str(_("Someone tried to register on eQyzmet with your e-mail address"))
+        body = render_to_string(
+            "registration/existing_account_email.txt",
+            {"user": user, "sign_in_url": sign_in_url, "reset_url": reset_url},
+        )
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 def confirmation_send(*, user: User, confirm_url: str) -> None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,23 +26,29 @@ def _send_confirmation(request, user) -> None:
 
 @require_http_methods(["GET", "POST"])
 def register(request):
-    """Anyone: open a candidate account with an e-mail address and a password."""
+    """Anyone: open a candidate account with an e-mail address and a password.
+
+    The answer is the same whether or not the address already has an account, and nobody is
+    signed in by it (a new session would tell the two apart): the person confirms the address
+    from the e-mail and signs in with the password."""
     if request.user.is_authenticated:
         return redirect("recruitment:profile")
     form = RegistrationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = services.account_register(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                language=(get_language() or "kk")[:2],
-            )
-        except ApplicationError as exc:
-            form.add_error("email", exc.message)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        user, created = services.account_register(
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            language=(get_language() or "kk")[:2],
+        )
+        if created:
             _send_confirmation(request, user)
-            return redirect("accounts:register_done")
+        else:
+            services.registration_attempt_notify(
+                user=user,
+                sign_in_url=request.build_absolute_uri(reverse("login")),
+                reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
+            )
+        return redirect("accounts:register_done")
     return render(request, "registration/register.html", {"form": form})
 
 
@@ -63,7 +69,7 @@ def confirm(request, token: str):
         messages.success(request, _("Thank you: your e-mail address is confirmed."))
         if request.user.is_authenticated:
             return redirect("recruitment:profile")
-        return redirect("login")
+        return redirect(f"{reverse('login')}?{urlencode({'next': reverse('recruitment:profile')})}")
     return render(request, "registration/confirm.html", {"token": token})
 
 

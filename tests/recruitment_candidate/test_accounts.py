@@ -25,6 +25,11 @@ def _register(client, email="new.candidate@example.kz", password=GOOD_PASSWORD, 
     )
 
 
+def _page(client, url: str) -> str:
+    """The page as a visitor reads it (the per-response CSRF mask aside)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", client.get(url).content.decode())
+
+
 def _confirmation_link(message) -> str:
     return re.search(r"https?://\S+/accounts/confirm/\S+/", message.body).group(0)
 
@@ -72,20 +77,58 @@ def test_a_tampered_confirmation_link_is_refused_with_a_message(client):
 
 def test_an_unconfirmed_person_can_ask_for_the_link_again(client):
     _register(client)
+    client.login(username="new.candidate@example.kz", password=GOOD_PASSWORD)
     response = client.post("/en/accounts/confirm/resend/", follow=True)
     assert len(mail.outbox) == 2
     assert "We have sent a new confirmation link" in response.content.decode()
 
 
-def test_registration_refuses_a_weak_password_and_a_taken_address(client):
+def test_registration_refuses_a_weak_password(client):
     response = _register(client, password="12345678")
     assert response.status_code == 200
     assert "This password is too short" in response.content.decode()
-    UserFactory(email="taken@example.kz")
-    response = _register(client, email="TAKEN@example.kz")
-    assert "already exists" in response.content.decode()
-    assert User.objects.count() == 1
+    assert User.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_registering_a_taken_address_looks_like_a_new_registration_and_warns_the_owner(
+    client,
+):
+    owner = UserFactory(email="taken@example.kz")
+    new = _register(client, email="fresh@example.kz")
+    client.logout()
+    taken = _register(client, email="TAKEN@example.kz")
+    # The visitor cannot tell the two apart: same answer, same page, nobody signed in.
+    assert taken.status_code == new.status_code == 302
+    assert taken["Location"] == new["Location"]
+    assert "_auth_user_id" not in client.session
+    assert "sessionid" not in taken.cookies and "sessionid" not in new.cookies
+    assert _page(client, taken["Location"]) == _page(client, new["Location"])
+    # The owner's account is untouched and the owner hears of the attempt.
+    owner.refresh_from_db()
+    assert owner.check_password(PASSWORD)
+    assert User.objects.filter(email__iexact="taken@example.kz").count() == 1
+    assert not AuditEvent.objects.filter(action="account.registered", target_id=str(owner.pk))
+    notice = mail.outbox[-1]
+    assert notice.to == ["taken@example.kz"]
+    assert "tried to register" in notice.subject
+    assert "You already have an account" in notice.body
+    assert "/accounts/login/" in notice.body and "/accounts/password/reset/" in notice.body
+
+
+def test_a_new_registration_does_not_sign_the_visitor_in(client):
+    response = _register(client)
+    assert response.status_code == 302
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_password_reset_page_answers_the_same_for_known_and_unknown_addresses(client):
+    UserFactory(email="known@example.kz")
+    known = client.post("/en/accounts/password/reset/", {"email": "known@example.kz"})
+    unknown = client.post("/en/accounts/password/reset/", {"email": "nobody@example.kz"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert _page(client, known["Location"]) == _page(client, unknown["Location"])
 
 
 def test_password_reset_mails_a_working_link(client):
