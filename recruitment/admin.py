@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from eqyzmet.admin import (
     ObjectPagesAdmin,
@@ -36,6 +37,17 @@ from recruitment.models import (
     Vacancy,
 )
 from recruitment.selectors import revealed_identity
+
+
+def duration(months: int) -> str:
+    """A length of work as staff see it: years and months, never the dates."""
+    years, months = divmod(int(months), 12)
+    parts = []
+    if years:
+        parts.append(ngettext("%(count)d year", "%(count)d years", years) % {"count": years})
+    if months or not years:
+        parts.append(ngettext("%(count)d month", "%(count)d months", months) % {"count": months})
+    return " ".join(parts)
 
 
 def _run(modeladmin, request, queryset, service, done_message):
@@ -201,7 +213,6 @@ class ApplicationAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
         "vacancy",
         "status",
         "current_stage",
-        "submitted_at",
         "qualifications_summary",
         "eligibility_summary",
         "stage_scores",
@@ -238,17 +249,17 @@ class ApplicationAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
         q = obj.qualifications or {}
         education = format_html_join(
             "",
-            "<li>{} · {} · {}</li>",
+            "<li>{} · {}</li>",
             (
-                (EducationLevel(e["level"]).label, Field(e["field"]).label, e["year"])
+                (EducationLevel(e["level"]).label, Field(e["field"]).label)
                 for e in q.get("education", [])
             ),
         )
         experience = format_html_join(
             "",
-            "<li>{} · {} · {} – {}</li>",
+            "<li>{} · {} · {}</li>",
             (
-                (Sector(x["sector"]).label, Field(x["field"]).label, x["from"], x["to"] or "…")
+                (Sector(x["sector"]).label, Field(x["field"]).label, duration(x.get("months", 0)))
                 for x in q.get("experience", [])
             ),
         )
@@ -361,7 +372,8 @@ class AppealDecisionForm(forms.Form):
 class AppealAdmin(ObjectPagesAdmin, StateBodyScopedAdmin):
     object_pages = {"decide": "decide_view"}
     state_body_lookup = "application__competition__state_body"
-    list_display = ["application", "stage", "status", "submitted_at", "decided_at"]
+    # No submission time: a per-code timestamp can name a colleague (DESIGN.md §3).
+    list_display = ["application", "stage", "status", "decided_at"]
     list_filter = ["status"]
     search_fields = ["application__code"]
     list_select_related = ["application", "stage"]

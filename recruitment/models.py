@@ -16,6 +16,7 @@ The anonymity model, structurally:
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
@@ -86,7 +87,11 @@ class CandidateProfile(models.Model):
     )
     full_name = EncryptedTextField(_("full name"))
     iin = EncryptedTextField(_("IIN"))
-    iin_index = models.CharField(max_length=64, unique=True, editable=False)
+    iin_index = models.CharField(max_length=64, db_index=True, editable=False)
+    # A second account that enters an IIN another profile already holds is saved as if
+    # nothing happened (so the page is no oracle of who has a profile) but held here: it
+    # cannot apply until the people involved sort it out by e-mail.
+    iin_conflict = models.BooleanField(default=False, editable=False)
     birth_date = EncryptedDateField(_("date of birth"), null=True, blank=True)
     phone = EncryptedTextField(_("phone"), blank=True, default="")
     is_civil_servant = models.BooleanField(_("I am a civil servant now"), default=False)
@@ -104,6 +109,13 @@ class CandidateProfile(models.Model):
     class Meta:
         verbose_name = _("candidate profile")
         verbose_name_plural = _("candidate profiles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["iin_index"],
+                condition=models.Q(iin_conflict=False),
+                name="one_profile_per_iin",
+            )
+        ]
 
     def __str__(self) -> str:
         # Never the name: a profile may be printed in a log.
@@ -406,8 +418,20 @@ class Stage(models.Model):
 # --- The anonymous application -----------------------------------------------------------
 
 
+def random_application_id() -> int:
+    """A random id (below 2**53, so JavaScript reads it exactly): ids appear in staff URLs,
+    and sequential ones would tell the order of submission, linking a withdrawn code to the
+    same person's next one."""
+    return 10**12 + secrets.randbelow(2**53 - 10**12)
+
+
 class Application(models.Model):
-    """What staff see of a candidate: a code, structured qualifications and results."""
+    """What staff see of a candidate: a code, structured qualifications and results.
+
+    ``qualifications`` holds no dates: experience as months per sector and field, education
+    as level and field (``services.qualification_snapshot``). ``submitted_at`` is for the
+    candidate's own page and is shown to no staff role.
+    """
 
     class Status(models.TextChoices):
         INELIGIBLE = "ineligible", _("Does not meet the requirements")
@@ -420,6 +444,7 @@ class Application(models.Model):
         DISQUALIFIED = "disqualified", _("Disqualified")
         APPOINTED = "appointed", _("Appointed")
 
+    id = models.BigIntegerField(primary_key=True, default=random_application_id, editable=False)
     competition = models.ForeignKey(
         Competition, on_delete=models.PROTECT, related_name="applications"
     )

@@ -155,9 +155,13 @@ def own_mark(*, member: CommissionMember, application: Application, stage: Stage
     ).first()
 
 
+CANDIDATE_ACTIONS = ("application.submitted", "application.withdrawn")
+
+
 def competition_ledger(*, competition: Competition) -> QuerySet:
     """The anonymised ledger an observer reads: every audit event about the competition and
-    its applications (codes, stages, scores, reveals with reasons)."""
+    its applications (codes, stages, scores, reveals with reasons), but not the candidates'
+    own submissions and withdrawals: the table of codes shows each code's status."""
     from django.db.models import CharField
     from django.db.models.functions import Cast
 
@@ -168,7 +172,13 @@ def competition_ledger(*, competition: Competition) -> QuerySet:
         .annotate(pk_text=Cast("pk", CharField()))
         .values("pk_text")
     )
-    return AuditEvent.objects.filter(
-        Q(target_type="recruitment.competition", target_id=str(competition.pk))
-        | Q(target_type="recruitment.application", target_id__in=application_ids)
-    ).order_by("seq")
+    return (
+        AuditEvent.objects.filter(
+            Q(target_type="recruitment.competition", target_id=str(competition.pk))
+            | Q(target_type="recruitment.application", target_id__in=application_ids)
+        )
+        # A candidate's own acts would stamp a code with the moment it was sent, and a
+        # withdrawal followed by a new code would link the two codes of one person.
+        .exclude(action__in=CANDIDATE_ACTIONS)
+        .order_by("seq")
+    )

@@ -23,7 +23,7 @@ from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.uploads import upload_check
 from eqyzmet.vault import blind_index
-from recruitment import eligibility
+from recruitment import eligibility, procedure
 from recruitment.codes import new_code
 from recruitment.iin import iin_birth_date, iin_is_valid
 from recruitment.models import (
@@ -45,28 +45,11 @@ from recruitment.reveal_rules import reveal_permitted
 
 S = Competition.Status
 
-# The competition's stage machine: where each status may go next.
-TRANSITIONS: dict[str, set[str]] = {
-    S.DRAFT: {S.PUBLISHED, S.CANCELLED},
-    S.PUBLISHED: {S.APPLICATIONS_CLOSED, S.CANCELLED},
-    S.APPLICATIONS_CLOSED: {S.TESTING, S.ESSAY, S.WRITTEN_LOCKED, S.CANCELLED},
-    S.TESTING: {S.TESTING, S.ESSAY, S.WRITTEN_LOCKED, S.RANKING_LOCKED, S.CANCELLED},
-    S.ESSAY: {S.WRITTEN_LOCKED, S.RANKING_LOCKED, S.CANCELLED},
-    S.WRITTEN_LOCKED: {S.INTERVIEW, S.CANCELLED},
-    S.INTERVIEW: {S.RANKING_LOCKED, S.CANCELLED},
-    S.RANKING_LOCKED: {S.RESULTS_PUBLISHED},
-    S.RESULTS_PUBLISHED: {S.CLOSED},
-    S.CLOSED: set(),
-    S.CANCELLED: set(),
-}
-STAGE_STATUS = {
-    Stage.Kind.LEGISLATION_TEST: S.TESTING,
-    Stage.Kind.PERSONAL_QUALITIES: S.TESTING,
-    Stage.Kind.ESSAY: S.ESSAY,
-    Stage.Kind.INTERVIEW: S.INTERVIEW,
-}
-RANKED = (S.RANKING_LOCKED, S.RESULTS_PUBLISHED, S.CLOSED)
-IN_THE_RUNNING = (Application.Status.ADMITTED,)
+# The stage machine and every step's preconditions live in recruitment.procedure.
+TRANSITIONS = procedure.TRANSITIONS
+STAGE_STATUS = procedure.STAGE_STATUS
+RANKED = procedure.RANKED
+IN_THE_RUNNING = procedure.IN_THE_RUNNING
 
 
 def _transition(competition: Competition, to: str, *, actor, details: dict | None = None) -> None:
@@ -98,6 +81,43 @@ def _locked_competition(competition: Competition) -> Competition:
 # --- Candidate profile -------------------------------------------------------------------
 
 
+def _iin_held_notices(*, holder: CandidateProfile, newcomer) -> None:
+    """After the commit: the IIN's holder hears that someone tried to use it, and the new
+    account hears why it cannot apply. Neither message names the other account or the IIN."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    def send(user, template: str, subject) -> None:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            body = render_to_string(
+                template,
+                {
+                    "login_path": reverse("login"),
+                    "reset_path": reverse("accounts:password_reset"),
+                },
+            )
+            send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+    owner = holder.user
+    transaction.on_commit(
+        lambda: send(
+            owner,
+            "recruitment/email/iin_used_elsewhere.txt",
+            _("Someone tried to use your IIN on eQyzmet"),
+        )
+    )
+    transaction.on_commit(
+        lambda: send(
+            newcomer,
+            "recruitment/email/profile_held.txt",
+            _("We could not complete your eQyzmet profile"),
+        )
+    )
+
+
 @transaction.atomic
 def profile_save(
     *,
@@ -108,8 +128,13 @@ def profile_save(
     is_civil_servant: bool = False,
     current_body=None,
 ) -> CandidateProfile:
-    """Create or update the signed-in person's profile. The IIN is checked by its checksum
-    and must belong to no other profile; the birth date is taken from it."""
+    """Create or update the signed-in person's profile. The IIN is checked by its checksum;
+    the birth date is taken from it.
+
+    One profile per IIN, without an oracle: an IIN another profile already holds is saved
+    exactly like a free one (same answer, same page), but the new profile is held
+    (``iin_conflict``) and cannot apply; the holder is told by e-mail that someone tried to
+    use their IIN, and the new account is told by e-mail what to do."""
     iin = "".join(iin.split())
     if not iin_is_valid(iin):
         raise ApplicationError(
@@ -119,13 +144,19 @@ def profile_save(
     if len(full_name) < 3:
         raise ApplicationError(_("Enter your full name."), code="invalid_name")
     index = blind_index(iin, purpose="iin")
-    if CandidateProfile.objects.filter(iin_index=index).exclude(user=user).exists():
-        raise ApplicationError(
-            _("A profile with this IIN already exists. Sign in to that account instead."),
-            code="duplicate_iin",
-        )
-    profile = CandidateProfile.objects.filter(user=user).first() or CandidateProfile(user=user)
+    profile = CandidateProfile.objects.select_for_update().filter(user=user).first()
+    profile = profile or CandidateProfile(user=user)
     created = profile.pk is None
+    was_held = profile.iin_conflict and profile.iin_index == index
+
+    def holder() -> CandidateProfile | None:
+        return (
+            CandidateProfile.objects.filter(iin_index=index, iin_conflict=False)
+            .exclude(user=user)
+            .select_related("user")
+            .first()
+        )
+
     profile.full_name = full_name
     profile.iin = iin
     profile.iin_index = index
@@ -133,11 +164,22 @@ def profile_save(
     profile.phone = phone.strip()
     profile.is_civil_servant = is_civil_servant
     profile.current_body = current_body if is_civil_servant else None
-    profile.save()
+    other = holder()
+    profile.iin_conflict = other is not None
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:
+        # Another account took this IIN between our look and our write.
+        other = holder()
+        profile.iin_conflict = True
+        profile.save()
+    if other is not None and not was_held:
+        _iin_held_notices(holder=other, newcomer=user)
     audit_record(
         action="profile.created" if created else "profile.updated",
         target=profile,
-        details={},
+        details={"held": True} if profile.iin_conflict else {},
     )
     return profile
 
@@ -162,13 +204,11 @@ def document_upload(*, profile: CandidateProfile, kind: str, upload) -> Document
     return document
 
 
-def qualification_snapshot(*, profile: CandidateProfile, competition: Competition) -> dict:
-    """The structured, non-identifying facts frozen into an application."""
+def _declared_facts(*, profile: CandidateProfile, competition: Competition) -> dict:
+    """The declaration with its real dates, for the eligibility check at submission only:
+    it is never stored and never leaves this module."""
     return {
-        "education": [
-            {"level": e.level, "field": e.field, "year": e.graduation_year}
-            for e in profile.education.all()
-        ],
+        "education": [{"level": e.level, "field": e.field} for e in profile.education.all()],
         "experience": [
             {
                 "sector": x.sector,
@@ -185,6 +225,44 @@ def qualification_snapshot(*, profile: CandidateProfile, competition: Competitio
             and profile.current_body_id is not None
             and profile.current_body.path.startswith(competition.state_body.path)
         ),
+    }
+
+
+def _months(start: dt.date, end: dt.date) -> int:
+    if end <= start:
+        return 0
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
+
+
+def qualification_snapshot(
+    *, profile: CandidateProfile, competition: Competition, as_of: dt.date | None = None
+) -> dict:
+    """The structured, non-identifying facts frozen into an application.
+
+    No dates at all (DESIGN.md §3): in an internal competition the day a colleague started
+    a job or the year they graduated names them. Each job is its length in whole months as
+    of ``as_of`` (the day of submission) with its sector and field; each education entry is
+    its level and field. Entries are sorted by kind, not by time, so the order says nothing
+    about the career either.
+    """
+    as_of = as_of or timezone.localdate()
+    facts = _declared_facts(profile=profile, competition=competition)
+    experience = []
+    for item in facts["experience"]:
+        start = dt.date.fromisoformat(item["from"])
+        end = dt.date.fromisoformat(item["to"]) if item["to"] else as_of
+        experience.append(
+            {
+                "sector": item["sector"],
+                "field": item["field"],
+                "months": _months(start, min(end, as_of)),
+            }
+        )
+    return {
+        **facts,
+        "education": sorted(facts["education"], key=lambda e: (-e["level"], e["field"])),
+        "experience": sorted(experience, key=lambda x: (x["sector"], x["field"], -x["months"])),
     }
 
 
@@ -223,9 +301,19 @@ def application_submit(*, user, competition: Competition, vacancy, consent: bool
         raise ApplicationError(
             _("You already have an active application in this competition."), code="duplicate"
         )
-    snapshot = qualification_snapshot(profile=profile, competition=competition)
+    if profile.iin_conflict:
+        raise ApplicationError(
+            _("We could not complete your profile: check your e-mail."), code="profile_held"
+        )
+    today = now.date()
+    snapshot = qualification_snapshot(profile=profile, competition=competition, as_of=today)
+    # Overlapping jobs count once, which needs the real periods: they decide eligibility
+    # here and are not kept.
     eligible, reasons = eligibility.assess(
-        vacancy=vacancy, competition_kind=competition.kind, snapshot=snapshot, as_of=now.date()
+        vacancy=vacancy,
+        competition_kind=competition.kind,
+        snapshot=_declared_facts(profile=profile, competition=competition),
+        as_of=today,
     )
     for _attempt in range(5):
         code = new_code()
@@ -359,12 +447,7 @@ def competition_advance(*, competition: Competition, actor) -> Competition:
     """Close the current stage (its results decide who goes on) and open the next one.
     After the last stage the ranking is locked."""
     competition = _locked_competition(competition)
-    if competition.status not in (S.APPLICATIONS_CLOSED, S.TESTING, S.ESSAY, S.WRITTEN_LOCKED):
-        raise ApplicationError(
-            _("The competition is not between stages now (current stage: %(status)s).")
-            % {"status": S(competition.status).label},
-            code="illegal_transition",
-        )
+    procedure.require(procedure.advance_blockers(competition))
     stages = _ordered_stages(competition)
     current = _current_stage(competition, stages)
     running = competition.applications.filter(status__in=IN_THE_RUNNING)
@@ -394,6 +477,8 @@ def competition_advance(*, competition: Competition, actor) -> Competition:
             running.filter(pk__in=failed).update(status=Application.Status.ELIMINATED)
             current.locked_at = current.locked_at or timezone.now()
             current.save(update_fields=["locked_at"])
+            # Candidates see the stage's result (and may appeal it) as soon as it decides.
+            _stage_results_publish(stage=current, actor=actor)
             later = [s for s in stages if s.position > current.position]
             next_stage = later[0] if later else None
             survivors = competition.applications.filter(status__in=IN_THE_RUNNING)
@@ -444,11 +529,23 @@ def _ranking_key(application: Application, scores: dict[int, dict[str, Decimal]]
     return (-(application.final_score or Decimal(0)), *later_first, application.code)
 
 
+# Codes that hold a place in the final ranking: those still in the running at the lock, and
+# after publication the winner, the reserve, the rest of the ranked, the appointed and the
+# disqualified (who keep their rank for the record).
+PLACED = (
+    Application.Status.ADMITTED,
+    Application.Status.WINNER,
+    Application.Status.RESERVE,
+    Application.Status.APPOINTED,
+    Application.Status.DISQUALIFIED,
+)
+
+
 def _rank(competition: Competition) -> None:
     stages = _ordered_stages(competition)
     candidates = list(
         competition.applications.filter(
-            status__in=(Application.Status.ADMITTED, Application.Status.WINNER)
+            Q(status__in=PLACED) | Q(status=Application.Status.NOT_SELECTED, rank__isnull=False)
         )
     )
     rows = StageResult.objects.filter(application__in=candidates).values_list(
@@ -485,17 +582,11 @@ def _rank_and_lock(competition: Competition, *, actor) -> Competition:
 def competition_lock_ranking(*, competition: Competition, actor) -> Competition:
     """After the interview (or the last stage), compute the ranking and freeze every score."""
     competition = _locked_competition(competition)
+    procedure.require(procedure.lock_ranking_blockers(competition))
     if competition.status == S.INTERVIEW:
         stages = _ordered_stages(competition)
         current = _current_stage(competition, stages)
         running = competition.applications.filter(status__in=IN_THE_RUNNING)
-        missing = running.exclude(results__stage=current).count()
-        if missing:
-            raise ApplicationError(
-                _("%(count)s application(s) have no valid %(stage)s score yet.")
-                % {"count": missing, "stage": current.get_kind_display()},
-                code="results_missing",
-            )
         failed = running.filter(results__stage=current, results__passed=False)
         failed.update(status=Application.Status.ELIMINATED)
         return _rank_and_lock(competition, actor=actor)
@@ -506,37 +597,156 @@ def competition_lock_ranking(*, competition: Competition, actor) -> Competition:
 def competition_publish_results(*, competition: Competition, actor) -> Competition:
     """Winners per vacancy, the next ranked offered the reserve, everyone told."""
     competition = _locked_competition(competition)
-    if competition.status != S.RANKING_LOCKED:
-        raise ApplicationError(
-            _("Results can be published only after the ranking is locked."), code="not_locked"
-        )
-    ranked = (
-        competition.applications.filter(
-            status__in=(Application.Status.ADMITTED, Application.Status.WINNER)
-        )
-        .exclude(rank=None)
-        .order_by("vacancy_id", "rank", "code")
-    )
-    valid_until = timezone.localdate() + relativedelta(months=competition.reserve_validity_months)
-    # Places go down each vacancy's ladder of codes still standing: a code disqualified at
-    # the document check before publication leaves its place to the next one.
-    positions: dict[int, int] = {}
-    for application in ranked:
-        position = positions.get(application.vacancy_id, 0)
-        positions[application.vacancy_id] = position + 1
-        if position == 0:
-            application.status = Application.Status.WINNER
-        elif position <= competition.reserve_size:
-            application.status = Application.Status.RESERVE
-            ReserveEntry.objects.get_or_create(
-                application=application, defaults={"valid_until": valid_until}
-            )
-        else:
-            application.status = Application.Status.NOT_SELECTED
-        application.save(update_fields=["status"])
+    procedure.require(procedure.publish_results_blockers(competition))
+    _places_assign(competition)
     competition.stages.filter(results_published_at=None).update(results_published_at=timezone.now())
     _transition(competition, S.RESULTS_PUBLISHED, actor=actor)
     return competition
+
+
+def _places_assign(competition: Competition) -> dict[int, tuple[str, str]]:
+    """Winner, reserve and not selected down each vacancy's ladder of codes still standing;
+    an appointed code keeps its post. Returns {application id: (old status, new status)} for
+    the codes whose status changed."""
+    valid_until = timezone.localdate() + relativedelta(months=competition.reserve_validity_months)
+    ranked = (
+        competition.applications.exclude(rank=None)
+        .exclude(status=Application.Status.DISQUALIFIED)
+        .order_by("vacancy_id", "rank", "code")
+    )
+    by_vacancy: dict[int, list[Application]] = {}
+    for application in ranked:
+        by_vacancy.setdefault(application.vacancy_id, []).append(application)
+    changed: dict[int, tuple[str, str]] = {}
+    for ladder in by_vacancy.values():
+        # Someone already appointed holds the post whatever a later correction says.
+        ladder.sort(key=lambda a: a.status != Application.Status.APPOINTED)
+        for position, application in enumerate(ladder):
+            old = application.status
+            if position == 0:
+                new = old if old == Application.Status.APPOINTED else Application.Status.WINNER
+            elif position <= competition.reserve_size:
+                new = Application.Status.RESERVE
+            else:
+                new = Application.Status.NOT_SELECTED
+            if new == Application.Status.RESERVE:
+                ReserveEntry.objects.get_or_create(
+                    application=application, defaults={"valid_until": valid_until}
+                )
+            elif old == Application.Status.RESERVE:
+                ReserveEntry.objects.filter(application=application).delete()
+            if new != old:
+                application.status = new
+                application.save(update_fields=["status"])
+                changed[application.pk] = (old, new)
+    return changed
+
+
+def _winners(competition: Competition) -> dict[int, int]:
+    """The code at the top of each vacancy's ladder: {vacancy id: application id}."""
+    top: dict[int, int] = {}
+    rows = (
+        competition.applications.exclude(rank=None)
+        .exclude(status=Application.Status.DISQUALIFIED)
+        .order_by("vacancy_id", "rank", "code")
+        .values_list("vacancy_id", "pk", "status")
+    )
+    for vacancy_id, pk, status in rows:
+        if status == Application.Status.APPOINTED or vacancy_id not in top:
+            top[vacancy_id] = pk
+    return top
+
+
+def _rerank_after_correction(*, competition: Competition, actor, reason: str) -> dict:
+    """Recompute ranks (and, once published, places and the reserve) after a corrected score.
+
+    A change of winner after the winner was revealed or appointed is refused unless HR gives
+    a reason, and the refusal names exactly the codes affected."""
+    before = _winners(competition)
+    statuses_before = dict(competition.applications.values_list("pk", "status"))
+    ranks_before = dict(competition.applications.values_list("pk", "rank"))
+    _rank(competition)
+    after = _winners(competition)
+    moved = {v: (before.get(v), pk) for v, pk in after.items() if before.get(v) != pk}
+    exposed = [
+        old
+        for old, _new in moved.values()
+        if old is not None
+        and (
+            statuses_before.get(old) == Application.Status.APPOINTED
+            or IdentityReveal.objects.filter(application_id=old).exists()
+        )
+    ]
+    if exposed and len(reason.strip()) < 15:
+        codes = dict(
+            competition.applications.filter(
+                pk__in=[pk for pair in moved.values() for pk in pair if pk]
+            ).values_list("pk", "code")
+        )
+        raise ApplicationError(
+            _(
+                "This correction moves the winner's place from %(old)s to %(new)s after the "
+                "winner's identity was revealed. Give the reason for the change (at least 15 "
+                "characters); it goes on the record."
+            )
+            % {
+                "old": ", ".join(codes.get(old, "—") for old, _n in moved.values()),
+                "new": ", ".join(codes.get(new, "—") for _o, new in moved.values()),
+            },
+            code="crosses_winner_line",
+        )
+    changed = {}
+    if competition.status in (S.RESULTS_PUBLISHED, S.CLOSED):
+        changed = _places_assign(competition)
+    ranks_after = dict(competition.applications.values_list("pk", "rank"))
+    codes = dict(competition.applications.values_list("pk", "code"))
+    details = {
+        "ranks": {
+            codes[pk]: [ranks_before.get(pk), rank]
+            for pk, rank in ranks_after.items()
+            if ranks_before.get(pk) != rank
+        },
+        "places": {codes[pk]: list(pair) for pk, pair in changed.items()},
+    }
+    if reason.strip():
+        details["reason"] = reason.strip()
+    audit_record(
+        action="competition.reranked",
+        actor=actor,
+        target=competition,
+        state_body=competition.state_body,
+        details=details,
+    )
+    return details
+
+
+def _restore_after_appeal(*, application: Application, stage: Stage) -> bool:
+    """An upheld appeal that turns a fail at ``stage`` into a pass brings the code back: to
+    the next stage if it has not been locked yet, or into the ranking if the competition was
+    ranked. Returns whether the code came back."""
+    competition = application.competition
+    if application.status != Application.Status.ELIMINATED or application.current_stage_id != (
+        stage.pk
+    ):
+        return False
+    stages = _ordered_stages(competition)
+    later = [s for s in stages if s.position > stage.position]
+    if competition.status in RANKED:
+        if later:
+            return False  # never sat the later stages: HR decides, the appeal is on record
+        application.status = Application.Status.ADMITTED
+        application.save(update_fields=["status"])
+        return True
+    next_stage = later[0] if later else None
+    if next_stage is not None and next_stage.locked_at is not None:
+        return False
+    application.status = Application.Status.ADMITTED
+    if next_stage is not None and competition.status != S.APPLICATIONS_CLOSED:
+        current = _current_stage(competition, stages)
+        if current is not None and current.position >= next_stage.position:
+            application.current_stage = next_stage
+    application.save(update_fields=["status", "current_stage"])
+    return True
 
 
 @transaction.atomic
@@ -561,6 +771,10 @@ def stage_publish_results(*, stage: Stage, actor) -> Stage:
     stage = (
         Stage.objects.select_for_update().select_related("competition__state_body").get(pk=stage.pk)
     )
+    return _stage_results_publish(stage=stage, actor=actor)
+
+
+def _stage_results_publish(*, stage: Stage, actor) -> Stage:
     if stage.results_published_at is None:
         stage.results_published_at = timezone.now()
         stage.save(update_fields=["results_published_at"])
@@ -637,12 +851,14 @@ def commission_mark(
         or application.status not in IN_THE_RUNNING
     ):
         raise ApplicationError(_("This code is not awaiting a commission mark."), code="not_open")
+    procedure.require(procedure.marking_blockers(competition=application.competition, stage=stage))
     if stage.locked_at is not None:
         raise ApplicationError(
             _("The results of this stage are locked; corrections go through an appeal."),
             code="stage_locked",
         )
-    if not (Decimal(0) <= score <= stage.max_score):
+    # NaN compares with nothing (and raises); Infinity is simply out of range.
+    if not score.is_finite() or not (Decimal(0) <= score <= stage.max_score):
         raise ApplicationError(
             _("The score must be between 0 and %(max)s.") % {"max": stage.max_score},
             code="out_of_range",
@@ -836,13 +1052,7 @@ def application_appoint(*, application: Application, actor) -> Application:
         .select_related("competition__state_body")
         .get(pk=application.pk)
     )
-    if application.status != Application.Status.WINNER:
-        raise ApplicationError(_("Only a winner can be appointed."), code="not_winner")
-    if not application.reveals.exists():
-        raise ApplicationError(
-            _("Reveal the winner and check the documents before the appointment."),
-            code="not_revealed",
-        )
+    procedure.require(procedure.appoint_blockers(application))
     application.status = Application.Status.APPOINTED
     application.save(update_fields=["status"])
     audit_record(
@@ -906,10 +1116,18 @@ def appeal_submit(*, user, application: Application, stage: Stage, text: str) ->
 
 @transaction.atomic
 def appeal_decide(
-    *, appeal: Appeal, actor, upheld: bool, answer: str, corrected_score: Decimal | None = None
+    *,
+    appeal: Appeal,
+    actor,
+    upheld: bool,
+    answer: str,
+    corrected_score: Decimal | None = None,
+    reason: str = "",
 ) -> Appeal:
     """The commission's answer. An upheld appeal may correct the stage score: the only way a
-    locked score ever changes, and it re-ranks the competition if it was ranked."""
+    locked score ever changes. A corrected pass brings an eliminated code back (to the next
+    stage, or into the ranking), and a ranked competition is re-ranked, its places and reserve
+    reassigned; moving the winner's place after a reveal needs ``reason``."""
     appeal = (
         Appeal.objects.select_for_update()
         .select_related("application__competition__state_body", "stage")
@@ -933,8 +1151,12 @@ def appeal_decide(
         )
         result.details = {**result.details, "corrected_by_appeal": appeal.pk, "previous": str(old)}
         result.save(update_fields=["score", "passed", "details"])
-        if appeal.application.competition.status in RANKED:
-            _rank(appeal.application.competition)
+        application = Application.objects.select_for_update().get(pk=appeal.application_id)
+        if result.passed:
+            _restore_after_appeal(application=application, stage=appeal.stage)
+        competition = _locked_competition(application.competition)
+        if competition.status in RANKED:
+            _rerank_after_correction(competition=competition, actor=actor, reason=reason)
     appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REJECTED
     appeal.answer = answer.strip()
     appeal.corrected_score = corrected_score if upheld else None

@@ -1,6 +1,6 @@
 """Candidate-side writes that ``recruitment.services`` does not have: the structured
 qualifications of a profile (education, work experience, languages), deleting one's own
-document, and applying only with a confirmed e-mail address.
+document, and saving personal data or applying only with a confirmed e-mail address.
 
 Like every service: keyword-only, one transaction, one audit event per change. The audit
 details name the kind of entry and its id, never its content (institutions and employers
@@ -204,4 +204,34 @@ def candidate_application_submit(
         )
     return services.application_submit(
         user=user, competition=competition, vacancy=vacancy, consent=consent
+    )
+
+
+def candidate_profile_save(
+    *,
+    user,
+    full_name: str,
+    iin: str,
+    phone: str = "",
+    is_civil_servant: bool = False,
+    current_body=None,
+) -> CandidateProfile:
+    """``recruitment.services.profile_save`` for a person who registered on the public site:
+    no IIN is taken from an account whose e-mail address is unconfirmed, so a throwaway
+    account learns nothing, and a held profile is resolved through a confirmed address."""
+    if not email_is_confirmed(user=user):
+        raise ApplicationError(
+            _(
+                "Confirm your e-mail address before entering your personal data: follow "
+                "the link we sent you."
+            ),
+            code="email_unconfirmed",
+        )
+    return services.profile_save(
+        user=user,
+        full_name=full_name,
+        iin=iin,
+        phone=phone,
+        is_civil_servant=is_civil_servant,
+        current_body=current_body,
     )

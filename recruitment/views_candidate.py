@@ -29,6 +29,7 @@ from eqyzmet.accounts.selectors import email_is_confirmed
 from eqyzmet.errors import ApplicationError
 from eqyzmet.roles import Role
 from eqyzmet.selectors import user_has_role
+from eqyzmet.throttling import HourlyLimiter
 from recruitment import selectors_candidate as selectors
 from recruitment import services, services_candidate
 from recruitment.forms import (
@@ -44,6 +45,12 @@ from recruitment.forms import (
 from recruitment.models import Education, Experience, Field, LanguageLevel, LanguageSkill
 
 VACANCIES_PER_PAGE = 20
+# Saving personal data is the only place an account types an IIN: a few saves an hour are
+# plenty for a person and make probing for whose IIN has a profile slow (per account, and
+# per address so that a batch of accounts from one place meets a limit too).
+PROFILE_LIMITS = HourlyLimiter(
+    "recruitment", {"profile_account": (10, None), "profile_address": (50, None)}
+)
 
 
 def candidate_required(view):
@@ -220,17 +227,33 @@ def profile_personal(request):
         request.POST if request.method == "POST" else None,
         initial=ProfileForm.initial_from(current),
     )
-    if request.method == "POST" and form.is_valid():
+    status = 200
+    if request.method == "POST" and not (
+        PROFILE_LIMITS.consume(request, "profile_account", key=f"user:{request.user.pk}")
+        and PROFILE_LIMITS.consume(request, "profile_address")
+    ):
+        form.is_valid()
+        form.add_error(
+            None, _("Too many changes of your personal data in a short time. Try again later.")
+        )
+        status = 429
+    elif request.method == "POST" and form.is_valid():
         try:
-            services.profile_save(user=request.user, **form.cleaned_data)
+            services_candidate.candidate_profile_save(user=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            field = "iin" if exc.code in ("invalid_iin", "duplicate_iin") else None
+            field = "iin" if exc.code == "invalid_iin" else None
             field = "full_name" if exc.code == "invalid_name" else field
             form.add_error(field, exc.message)
         else:
+            # The same words whether the IIN was free or already held by another profile.
             messages.success(request, _("Your personal data is saved."))
             return redirect("recruitment:profile")
-    return render(request, "recruitment/profile_personal.html", {"form": form})
+    return render(
+        request,
+        "recruitment/profile_personal.html",
+        {"form": form, "email_confirmed": email_is_confirmed(user=request.user)},
+        status=status,
+    )
 
 
 @dataclass(frozen=True)

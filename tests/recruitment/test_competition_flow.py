@@ -167,6 +167,14 @@ def test_a_whole_competition_from_draft_to_appointment(roles):
     services.application_reveal(
         application=winner, actor=staff.hr, purpose="winner", reason="Winner: document check"
     )
+    # Nobody is appointed while candidates may still appeal.
+    with pytest.raises(ApplicationError, match="appeal"):
+        services.application_appoint(application=winner, actor=staff.hr)
+    for stage in competition.stages.all():
+        Stage.objects.filter(pk=stage.pk).update(
+            results_published_at=stage.results_published_at
+            - dt.timedelta(days=competition.appeal_window_days + 1)
+        )
     services.application_appoint(application=winner, actor=staff.hr)
     winner.refresh_from_db()
     assert winner.status == Application.Status.APPOINTED

@@ -10,6 +10,7 @@ as each staff role follows every link it can reach.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -17,7 +18,16 @@ from django.core import mail
 from django.utils import timezone
 
 from recruitment import services
-from recruitment.models import Application, Competition, IdentityEscrow, Stage
+from recruitment.models import (
+    Application,
+    Competition,
+    Education,
+    Experience,
+    Field,
+    IdentityEscrow,
+    Sector,
+    Stage,
+)
 from recruitment.public import stage_result_record
 from tests.recruitment.crawler import crawl
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
@@ -44,6 +54,34 @@ def _variants(marker: str) -> set[str]:
     if len(digits) >= 10:
         out.add(digits)
     return out
+
+
+# Dates that would re-identify a colleague: a graduation year, the days a job began and
+# ended, the moment an application was sent. Matched as whole words, so a random id or
+# token that merely contains the digits does not count.
+GRADUATION_YEAR = 1987
+JOB_STARTED = dt.date(2003, 7, 29)
+JOB_ENDED = dt.date(2008, 10, 14)
+SUBMITTED_AT = dt.datetime(2019, 2, 13, 10, 11, 12, 345678, tzinfo=dt.UTC)
+DATE_MARKERS = {
+    "graduation year": re.compile(rf"\b{GRADUATION_YEAR}\b"),
+    "job start": re.compile(rf"\b{JOB_STARTED.year}\b"),
+    "job end": re.compile(rf"\b{JOB_ENDED.year}\b"),
+    "submitted_at": re.compile(rf"\b({SUBMITTED_AT.year}|{SUBMITTED_AT.microsecond})\b"),
+}
+
+
+def _give_distinctive_dates(candidates) -> None:
+    for candidate in candidates:
+        Education.objects.filter(profile=candidate.profile).update(graduation_year=GRADUATION_YEAR)
+        Experience.objects.create(
+            profile=candidate.profile,
+            sector=Sector.PUBLIC,
+            field=Field.LAW,
+            employer="Office",
+            started_on=JOB_STARTED,
+            ended_on=JOB_ENDED,
+        )
 
 
 def _run_to_lock(staff, candidates):
@@ -107,7 +145,12 @@ def _staff_clients(client_factory, staff):
 
 
 def _assert_no_leak(
-    client, markers: dict[str, set[str]], *, role: str, extra: tuple[str, ...] = ()
+    client,
+    markers: dict[str, set[str]],
+    *,
+    role: str,
+    extra: tuple[str, ...] = (),
+    patterns: dict[str, re.Pattern] | None = None,
 ) -> list[str]:
     leaks: list[str] = []
 
@@ -117,6 +160,10 @@ def _assert_no_leak(
             for variant in variants:
                 if variant in text:
                     leaks.append(f"{role} saw {variant!r} of {owner} at {url}")
+        for what, pattern in (patterns or {}).items():
+            found = pattern.search(text)
+            if found:
+                leaks.append(f"{role} saw the {what} {found.group(0)!r} at {url}")
 
     visited = crawl(client, [*STAFF_SEEDS, *extra], check=check)
     assert not leaks, "\n".join(leaks[:20])
@@ -127,7 +174,9 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     staff = make_staff()
     candidates = [make_candidate(private_years=1) for _ in range(4)]
+    _give_distinctive_dates(candidates)
     competition, applications = _run_to_lock(staff, candidates)
+    Application.objects.filter(competition=competition).update(submitted_at=SUBMITTED_AT)
     markers = {c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in candidates}
 
     visited_by_role = {}
@@ -142,6 +191,7 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
                 "/api/v1/competitions/",
                 "/api/schema/",
             ),
+            patterns=DATE_MARKERS,
         )
         client.logout()
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.contrib.messages import get_messages
+from django.core import mail
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from eqyzmet.models import AuditEvent
@@ -18,6 +23,13 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def candidate(client):
     user = make_candidate_user()
@@ -25,10 +37,10 @@ def candidate(client):
     return user
 
 
-def _personal(client, **overrides):
+def _personal(client, REMOTE_ADDR="127.0.0.1", **overrides):
     data = {"full_name": "Aigerim Testova", "iin": valid_iin(), "phone": "+7 701 111 22 33"}
     data.update(overrides)
-    return client.post("/en/my/profile/personal/", data)
+    return client.post("/en/my/profile/personal/", data, REMOTE_ADDR=REMOTE_ADDR)
 
 
 def test_a_wrong_iin_is_a_form_error_and_nothing_is_saved(client, candidate):
@@ -51,11 +63,92 @@ def test_a_valid_iin_is_saved_encrypted_with_the_birth_date(client, candidate):
     assert "Aigerim Testova" in page and iin in page
 
 
-def test_an_iin_of_another_profile_is_refused(client, candidate):
-    other = make_candidate_with_profile()
-    response = _personal(client, iin=other.candidate_profile.iin)
-    assert "A profile with this IIN already exists" in response.content.decode()
-    assert not CandidateProfile.objects.filter(user=candidate).exists()
+def _saved(client, response) -> tuple:
+    """What the person sees right after saving: the answer, where it leads, the notice, and
+    the page it leads to."""
+    notices = [str(m) for m in get_messages(response.wsgi_request)]
+    page = client.get(response["Location"]).content.decode() if response.status_code == 302 else ""
+    page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+    return response.status_code, response.get("Location"), notices, page
+
+
+def test_saving_a_taken_iin_looks_exactly_like_saving_a_free_one(
+    client, django_capture_on_commit_callbacks
+):
+    owner = make_candidate_with_profile()
+    taken_iin = owner.candidate_profile.iin
+    free_iin = valid_iin()
+
+    client.force_login(make_candidate_user())
+    with django_capture_on_commit_callbacks(execute=True):
+        free = _saved(client, _personal(client, iin=free_iin, full_name="Prober One"))
+    assert mail.outbox == []
+    prober = make_candidate_user()
+    client.force_login(prober)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _personal(client, iin=taken_iin, full_name="Prober One")
+    taken = _saved(client, response)
+
+    assert taken[:3] == free[:3] == (302, "/en/my/profile/", ["Your personal data is saved."])
+    assert taken[3].replace(taken_iin, "IIN") == free[3].replace(free_iin, "IIN")
+    assert "already exists" not in taken[3]
+    # The owner of the IIN hears of the attempt; the new account is told by e-mail only.
+    to_owner = [m for m in mail.outbox if m.to == [owner.email]]
+    assert len(to_owner) == 1 and "tried to use your IIN" in to_owner[0].body
+    assert taken_iin not in to_owner[0].body
+    to_prober = [m for m in mail.outbox if m.to == [prober.email]]
+    assert len(to_prober) == 1 and "could not complete your profile" in to_prober[0].body
+    # The owner keeps the IIN; the second profile is held and cannot apply.
+    assert owner.candidate_profile.iin_conflict is False
+    assert CandidateProfile.objects.get(user=prober).iin_conflict is True
+
+
+def test_a_held_profile_cannot_apply_and_is_told_to_read_its_e_mail(client):
+    from recruitment.models import Application
+    from tests.recruitment_candidate.factories import open_vacancy
+
+    owner = make_candidate_with_profile()
+    prober = make_candidate_user()
+    client.force_login(prober)
+    _personal(client, iin=owner.candidate_profile.iin)
+    competition, vacancy = open_vacancy()
+    response = client.post(f"/en/vacancies/{vacancy.pk}/apply/{competition.pk}/", {"consent": "on"})
+    assert "We could not complete your profile: check your e-mail." in response.content.decode()
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize("taken", [True, False])
+def test_an_unconfirmed_account_cannot_save_an_iin_at_all(client, taken):
+    iin = make_candidate_with_profile().candidate_profile.iin if taken else valid_iin()
+    user = make_candidate_user(confirmed=False)
+    client.force_login(user)
+    mail.outbox.clear()
+    response = _personal(client, iin=iin)
+    assert response.status_code == 200
+    assert "Confirm your e-mail address before entering your personal data" in (
+        response.content.decode()
+    )
+    assert "already exists" not in response.content.decode()
+    assert not CandidateProfile.objects.filter(user=user).exists()
+    assert mail.outbox == []
+
+
+def test_rapid_profile_saves_from_one_account_are_throttled(client, candidate):
+    answers = [_personal(client, iin=valid_iin()).status_code for _ in range(25)]
+    assert answers[0] == 302
+    assert answers[-1] == 429
+    assert answers.count(302) <= 10
+    last = _personal(client, iin=valid_iin())
+    assert "Too many changes of your personal data" in last.content.decode()
+
+
+def test_the_throttle_follows_the_account_not_the_address(client, candidate):
+    for _ in range(10):
+        _personal(client, iin=valid_iin(), REMOTE_ADDR="10.0.0.1")
+    assert _personal(client, iin=valid_iin()).status_code == 429
+    client.force_login(make_candidate_user())
+    assert _personal(client, iin=valid_iin()).status_code == 302
 
 
 def test_qualifications_can_be_added_changed_and_deleted(client, candidate):

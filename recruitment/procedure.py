@@ -1,0 +1,281 @@
+"""The competition's procedure, stated once: its statuses, where each may go next, and what
+must hold before a step is taken.
+
+The services in ``recruitment.services`` are the only code that changes a competition's
+status; each asks this module first (``require``) and so do the admin, the API and the tasks,
+because they call those services. A guard returns the reasons a step cannot be taken now,
+in words HR can act on; an empty list means go.
+
+    draft → published → applications_closed → testing / essay → written_locked
+          → interview → ranking_locked → results_published → closed
+    (any status before the ranking lock → cancelled)
+
+What each step needs, beyond its source status:
+
+- **ending a stage** (``advance``): a test stage's window has closed, or everyone admitted to
+  it has finished; a commission stage has a valid (quorate) score for every code; no appeal
+  of the stage is open;
+- **locking the ranking**: only after the last stage (the interview, or the last written
+  stage), never from "written stages locked" (the interview has not happened);
+- **publishing the results**: the ranking is locked and no appeal is open;
+- **appointing**: results are published, the winner has been revealed, every stage's appeal
+  window has passed and no appeal is open;
+- **commission marks**: only while the competition is at that stage (an essay during the
+  essay stage, an interview during the interview).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.errors import ApplicationError
+from recruitment.models import Appeal, Application, Competition, Stage, StageResult
+
+S = Competition.Status
+
+# Where each status may go next.
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.PUBLISHED, S.CANCELLED},
+    S.PUBLISHED: {S.APPLICATIONS_CLOSED, S.CANCELLED},
+    S.APPLICATIONS_CLOSED: {S.TESTING, S.ESSAY, S.WRITTEN_LOCKED, S.CANCELLED},
+    S.TESTING: {S.TESTING, S.ESSAY, S.WRITTEN_LOCKED, S.RANKING_LOCKED, S.CANCELLED},
+    S.ESSAY: {S.WRITTEN_LOCKED, S.RANKING_LOCKED, S.CANCELLED},
+    S.WRITTEN_LOCKED: {S.INTERVIEW, S.CANCELLED},
+    S.INTERVIEW: {S.RANKING_LOCKED, S.CANCELLED},
+    S.RANKING_LOCKED: {S.RESULTS_PUBLISHED},
+    S.RESULTS_PUBLISHED: {S.CLOSED},
+    S.CLOSED: set(),
+    S.CANCELLED: set(),
+}
+# The status a competition is in while a stage of each kind runs.
+STAGE_STATUS = {
+    Stage.Kind.LEGISLATION_TEST: S.TESTING,
+    Stage.Kind.PERSONAL_QUALITIES: S.TESTING,
+    Stage.Kind.ESSAY: S.ESSAY,
+    Stage.Kind.INTERVIEW: S.INTERVIEW,
+}
+BETWEEN_STAGES = (S.APPLICATIONS_CLOSED, S.TESTING, S.ESSAY, S.WRITTEN_LOCKED)
+RANKED = (S.RANKING_LOCKED, S.RESULTS_PUBLISHED, S.CLOSED)
+IN_THE_RUNNING = (Application.Status.ADMITTED,)
+
+
+@dataclass(frozen=True, slots=True)
+class Blocker:
+    code: str
+    message: str
+
+
+def require(blockers: list[Blocker]) -> None:
+    """Raise the first reason a step cannot be taken (all of them, joined, in ``extra``)."""
+    if blockers:
+        raise ApplicationError(
+            blockers[0].message,
+            code=blockers[0].code,
+            extra={"reasons": [str(b.message) for b in blockers]},
+        )
+
+
+def _when(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+
+
+def _status_refusal(competition: Competition) -> Blocker:
+    return Blocker(
+        "illegal_transition",
+        _("This step is not possible while the competition is “%(status)s”.")
+        % {"status": S(competition.status).label},
+    )
+
+
+def open_appeals(*, competition: Competition, stage: Stage | None = None):
+    appeals = Appeal.objects.filter(
+        application__competition=competition, status=Appeal.Status.SUBMITTED
+    )
+    return appeals.filter(stage=stage) if stage is not None else appeals
+
+
+def _appeal_blocker(count: int) -> Blocker:
+    return Blocker(
+        "appeal_open",
+        _(
+            "%(count)s appeal(s) are still open; decide them first, their outcome may change "
+            "who goes on."
+        )
+        % {"count": count},
+    )
+
+
+def current_stage(competition: Competition) -> Stage | None:
+    """The latest stage that codes still in the running have reached."""
+    current_ids = set(
+        competition.applications.filter(status__in=IN_THE_RUNNING)
+        .exclude(current_stage=None)
+        .values_list("current_stage_id", flat=True)
+    )
+    started = [s for s in competition.stages.order_by("position") if s.pk in current_ids]
+    return started[-1] if started else None
+
+
+def not_finished(*, competition: Competition, stage: Stage):
+    """Codes admitted to ``stage`` that have no result in it yet."""
+    return competition.applications.filter(status__in=IN_THE_RUNNING, current_stage=stage).exclude(
+        pk__in=StageResult.objects.filter(stage=stage).values("application_id")
+    )
+
+
+def advance_blockers(competition: Competition, *, now: dt.datetime | None = None) -> list[Blocker]:
+    """Why the current stage cannot be ended now."""
+    now = now or timezone.now()
+    if competition.status not in BETWEEN_STAGES:
+        return [_status_refusal(competition)]
+    if competition.status in (S.APPLICATIONS_CLOSED, S.WRITTEN_LOCKED):
+        return []
+    stage = current_stage(competition)
+    if stage is None:
+        return []
+    blockers = []
+    waiting = not_finished(competition=competition, stage=stage).count()
+    if waiting and stage.is_commission_scored:
+        blockers.append(
+            Blocker(
+                "results_missing",
+                _("%(count)s application(s) have no valid %(stage)s score yet.")
+                % {"count": waiting, "stage": stage.get_kind_display()},
+            )
+        )
+    elif waiting and (stage.closes_at is None or now < stage.closes_at):
+        if stage.closes_at is None:
+            message = _(
+                "%(count)s admitted code(s) have not finished the %(stage)s and the stage has "
+                "no closing time. Set when its window closes; codes that have not sat it by "
+                "then are eliminated."
+            ) % {"count": waiting, "stage": stage.get_kind_display()}
+        else:
+            message = _(
+                "%(count)s admitted code(s) have not finished the %(stage)s and its window is "
+                "open until %(closes)s. End the stage after that, or when everyone has finished."
+            ) % {
+                "count": waiting,
+                "stage": stage.get_kind_display(),
+                "closes": _when(stage.closes_at),
+            }
+        blockers.append(Blocker("window_open", message))
+    appeals = open_appeals(competition=competition, stage=stage).count()
+    if appeals:
+        blockers.append(_appeal_blocker(appeals))
+    return blockers
+
+
+def lock_ranking_blockers(competition: Competition) -> list[Blocker]:
+    """The final ranking is locked after the last stage: the interview (marked), or the last
+    written stage when there is no interview (``advance`` locks it then)."""
+    if competition.status != S.INTERVIEW:
+        stages = list(competition.stages.order_by("position"))
+        stage = current_stage(competition)
+        last_written = (
+            competition.status in (S.TESTING, S.ESSAY)
+            and stage is not None
+            and stages
+            and stage.pk == stages[-1].pk
+        )
+        if not last_written:
+            if competition.status == S.WRITTEN_LOCKED:
+                return [
+                    Blocker(
+                        "illegal_transition",
+                        _(
+                            "The written stages are locked and the interview has not taken "
+                            "place: reveal the shortlist to the commission and start the "
+                            "interview; the ranking is locked after it."
+                        ),
+                    )
+                ]
+            return [_status_refusal(competition)]
+        return advance_blockers(competition)
+    stage = current_stage(competition)
+    blockers = []
+    if stage is not None:
+        waiting = not_finished(competition=competition, stage=stage).count()
+        if waiting:
+            blockers.append(
+                Blocker(
+                    "results_missing",
+                    _("%(count)s application(s) have no valid %(stage)s score yet.")
+                    % {"count": waiting, "stage": stage.get_kind_display()},
+                )
+            )
+        appeals = open_appeals(competition=competition, stage=stage).count()
+        if appeals:
+            blockers.append(_appeal_blocker(appeals))
+    return blockers
+
+
+def publish_results_blockers(competition: Competition) -> list[Blocker]:
+    if competition.status != S.RANKING_LOCKED:
+        return [
+            Blocker("not_locked", _("Results can be published only after the ranking is locked."))
+        ]
+    appeals = open_appeals(competition=competition).count()
+    return [_appeal_blocker(appeals)] if appeals else []
+
+
+def appeal_window_end(competition: Competition) -> dt.datetime | None:
+    """When the last open appeal window of the competition closes (None: none was opened)."""
+    published = [
+        s.results_published_at
+        for s in competition.stages.all()
+        if s.results_published_at is not None
+    ]
+    if not published:
+        return None
+    return max(published) + dt.timedelta(days=competition.appeal_window_days)
+
+
+def appoint_blockers(application: Application, *, now: dt.datetime | None = None) -> list[Blocker]:
+    now = now or timezone.now()
+    competition = application.competition
+    if competition.status != S.RESULTS_PUBLISHED:
+        return [_status_refusal(competition)]
+    if application.status != Application.Status.WINNER:
+        return [Blocker("not_winner", _("Only a winner can be appointed."))]
+    blockers = []
+    if not application.reveals.exists():
+        blockers.append(
+            Blocker(
+                "not_revealed",
+                _("Reveal the winner and check the documents before the appointment."),
+            )
+        )
+    closes = appeal_window_end(competition)
+    if closes is not None and now < closes:
+        blockers.append(
+            Blocker(
+                "appeal_window_open",
+                _(
+                    "Candidates may still appeal until %(closes)s; the winner can be "
+                    "appointed after that."
+                )
+                % {"closes": _when(closes)},
+            )
+        )
+    appeals = open_appeals(competition=competition).count()
+    if appeals:
+        blockers.append(_appeal_blocker(appeals))
+    return blockers
+
+
+def marking_blockers(*, competition: Competition, stage: Stage) -> list[Blocker]:
+    """The commission marks a stage only while the competition is at it."""
+    if competition.status != STAGE_STATUS.get(stage.kind):
+        return [
+            Blocker(
+                "not_open",
+                _("%(stage)s marks are taken only while the competition is at that stage.")
+                % {"stage": stage.get_kind_display()},
+            )
+        ]
+    return []
