@@ -7,10 +7,13 @@ are deliberately not registered in the admin at all.
 
 from __future__ import annotations
 
+import secrets
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +26,7 @@ from eqyzmet.admin import (
     admin_service_form,
 )
 from eqyzmet.errors import ApplicationError
-from recruitment import services
+from recruitment import procedure, services
 from recruitment.eligibility import reason_text
 from recruitment.models import (
     Appeal,
@@ -58,6 +61,70 @@ def _run(modeladmin, request, queryset, service, done_message):
             modeladmin.message_user(request, f"{obj}: {exc.message}", messages.ERROR)
         else:
             modeladmin.message_user(request, f"{obj}: {done_message}", messages.SUCCESS)
+
+
+def _confirm_then_run(modeladmin, request, queryset, *, action, rows, run):
+    """Every irreversible step first shows what it will do, in numbers; only the page's own
+    Confirm button (carrying a one-time token) runs it. A double click on the action's "Go"
+    shows the page twice; a double click on Confirm runs the step once and the second post
+    finds its token spent."""
+    key = f"recruitment:confirm:{action}"
+    if request.POST.get("confirmed") == "yes":
+        token = request.POST.get("confirm_token", "")
+        expected = request.session.pop(key, None)
+        if not token or not expected or not secrets.compare_digest(token, expected):
+            modeladmin.message_user(
+                request,
+                _(
+                    "This confirmation was already used or has expired, so nothing was done. "
+                    "Check the current state and try again."
+                ),
+                messages.WARNING,
+            )
+            return None
+        run(queryset)
+        return None
+    token = secrets.token_urlsafe(24)
+    request.session[key] = token
+    rows = [rows(obj) for obj in queryset]
+    return TemplateResponse(
+        request,
+        "admin/recruitment/confirm_action.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": _("Confirm: %(action)s") % {"action": _action_label(modeladmin, action)},
+            "action": action,
+            "rows": rows,
+            "runnable": any(not row["blockers"] for row in rows),
+            "selected": [obj.pk for obj in queryset],
+            "token": token,
+            "opts": modeladmin.model._meta,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
+def _action_label(modeladmin, action: str) -> str:
+    func = getattr(modeladmin, action)
+    return str(getattr(func, "short_description", action))
+
+
+def _competition_step(modeladmin, request, queryset, action, service, done_message):
+    def rows(competition):
+        return {
+            "object": competition,
+            "blockers": [b.message for b in procedure.blockers_for(competition, action)],
+            "preview": procedure.preview(competition, action),
+        }
+
+    return _confirm_then_run(
+        modeladmin,
+        request,
+        queryset,
+        action=action,
+        rows=rows,
+        run=lambda qs: _run(modeladmin, request, qs, service, done_message),
+    )
 
 
 @admin.register(Vacancy)
@@ -152,33 +219,59 @@ class CompetitionAdmin(StateBodyScopedAdmin):
 
     @admin.action(description=_("Publish the announcement"))
     def publish(self, request, queryset):
-        _run(self, request, queryset, services.competition_publish, _("published."))
+        return _competition_step(
+            self, request, queryset, "publish", services.competition_publish, _("published.")
+        )
 
     @admin.action(description=_("Close applications"))
     def close_applications(self, request, queryset):
-        _run(
+        return _competition_step(
             self,
             request,
             queryset,
+            "close_applications",
             services.competition_close_applications,
             _("applications closed."),
         )
 
     @admin.action(description=_("Finish the current stage and open the next"))
     def advance(self, request, queryset):
-        _run(self, request, queryset, services.competition_advance, _("moved to the next stage."))
+        return _competition_step(
+            self,
+            request,
+            queryset,
+            "advance",
+            services.competition_advance,
+            _("moved to the next stage."),
+        )
 
     @admin.action(description=_("Lock the ranking"))
     def lock_ranking(self, request, queryset):
-        _run(self, request, queryset, services.competition_lock_ranking, _("ranking locked."))
+        return _competition_step(
+            self,
+            request,
+            queryset,
+            "lock_ranking",
+            services.competition_lock_ranking,
+            _("ranking locked."),
+        )
 
     @admin.action(description=_("Publish the results"))
     def publish_results(self, request, queryset):
-        _run(self, request, queryset, services.competition_publish_results, _("results published."))
+        return _competition_step(
+            self,
+            request,
+            queryset,
+            "publish_results",
+            services.competition_publish_results,
+            _("results published."),
+        )
 
     @admin.action(description=_("Close the competition"))
     def close(self, request, queryset):
-        _run(self, request, queryset, services.competition_close, _("closed."))
+        return _competition_step(
+            self, request, queryset, "close", services.competition_close, _("closed.")
+        )
 
 
 class RevealForm(forms.Form):
@@ -351,13 +444,38 @@ class ApplicationAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
 
     @admin.action(description=_("Appoint the winner"))
     def appoint(self, request, queryset):
-        for application in queryset:
-            try:
-                services.application_appoint(application=application, actor=request.user)
-            except ApplicationError as exc:
-                self.message_user(request, f"{application}: {exc.message}", messages.ERROR)
-            else:
-                self.message_user(request, f"{application}: {_('appointed.')}", messages.SUCCESS)
+        def rows(application):
+            return {
+                "object": application,
+                "blockers": [b.message for b in procedure.appoint_blockers(application)],
+                "preview": [
+                    _(
+                        "%(code)s is appointed to the post; the appointment is final and on "
+                        "the record."
+                    )
+                    % {"code": application.code}
+                ],
+            }
+
+        def run(selected):
+            for application in selected:
+                try:
+                    services.application_appoint(application=application, actor=request.user)
+                except ApplicationError as exc:
+                    self.message_user(request, f"{application}: {exc.message}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request, f"{application}: {_('appointed.')}", messages.SUCCESS
+                    )
+
+        return _confirm_then_run(
+            self,
+            request,
+            queryset.select_related("competition"),
+            action="appoint",
+            rows=rows,
+            run=run,
+        )
 
 
 class AppealDecisionForm(forms.Form):

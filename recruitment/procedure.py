@@ -279,3 +279,146 @@ def marking_blockers(*, competition: Competition, stage: Stage) -> list[Blocker]
             )
         ]
     return []
+
+
+# --- What HR sees before an irreversible step ---------------------------------------------
+
+
+def _transition_blockers(competition: Competition, to: str) -> list[Blocker]:
+    return [] if to in TRANSITIONS[competition.status] else [_status_refusal(competition)]
+
+
+def blockers_for(competition: Competition, action: str) -> list[Blocker]:
+    """The guard of a step named as the admin names it."""
+    if action == "publish":
+        return _transition_blockers(competition, S.PUBLISHED)
+    if action == "close_applications":
+        blockers = _transition_blockers(competition, S.APPLICATIONS_CLOSED)
+        if not blockers and timezone.now() < competition.applications_close_at:
+            blockers.append(
+                Blocker(
+                    "early",
+                    _("Applications cannot be closed before the announced deadline."),
+                )
+            )
+        return blockers
+    if action == "advance":
+        return advance_blockers(competition)
+    if action == "lock_ranking":
+        return lock_ranking_blockers(competition)
+    if action == "publish_results":
+        return publish_results_blockers(competition)
+    if action == "close":
+        return _transition_blockers(competition, S.CLOSED)
+    raise ValueError(action)
+
+
+def preview(competition: Competition, action: str) -> list[str]:
+    """What the step will do, in numbers, for the confirmation page."""
+    apps = competition.applications
+    running = apps.filter(status__in=IN_THE_RUNNING)
+    if action == "publish":
+        return [
+            _("The announcement becomes public and applications are accepted until %(closes)s.")
+            % {"closes": _when(competition.applications_close_at)}
+        ]
+    if action == "close_applications":
+        return [
+            _(
+                "%(total)s application(s) received, %(admitted)s admitted; no more "
+                "applications are accepted."
+            )
+            % {"total": apps.count(), "admitted": running.count()}
+        ]
+    if action == "advance":
+        return _advance_preview(competition, running)
+    if action == "lock_ranking":
+        if competition.status != S.INTERVIEW:
+            return _advance_preview(competition, running)
+        return [
+            _(
+                "%(count)s code(s) are ranked and every score is frozen; from then on only an "
+                "upheld appeal changes a score."
+            )
+            % {"count": running.count()}
+        ]
+    if action == "publish_results":
+        vacancies = running.exclude(rank=None).values("vacancy_id").distinct().count()
+        ranked = running.exclude(rank=None).count()
+        reserve = min(max(ranked - vacancies, 0), vacancies * competition.reserve_size)
+        return [
+            _(
+                "%(winners)s winner(s), %(reserve)s code(s) offered the reserve and "
+                "%(rest)s not selected; every candidate sees the result and may appeal for "
+                "%(days)s day(s)."
+            )
+            % {
+                "winners": vacancies,
+                "reserve": reserve,
+                "rest": ranked - vacancies - reserve,
+                "days": competition.appeal_window_days,
+            }
+        ]
+    if action == "close":
+        return [_("The competition is closed; nothing in it changes any more.")]
+    raise ValueError(action)
+
+
+def _advance_preview(competition: Competition, running) -> list[str]:
+    stages = list(competition.stages.order_by("position"))
+    if competition.status == S.APPLICATIONS_CLOSED:
+        if not stages:
+            return [_("There are no stages: the ranking is computed and locked.")]
+        return [
+            _("The first stage, %(stage)s, opens for %(count)s admitted code(s).")
+            % {"stage": stages[0].get_kind_display(), "count": running.count()}
+        ]
+    if competition.status == S.WRITTEN_LOCKED:
+        return [
+            _(
+                "The interview begins for %(count)s shortlisted code(s); the commission may "
+                "mark them from then on."
+            )
+            % {"count": running.count()}
+        ]
+    stage = current_stage(competition)
+    if stage is None:
+        return []
+    at_stage = running.filter(current_stage=stage)
+    results = StageResult.objects.filter(stage=stage, application__in=at_stage)
+    passed = results.filter(passed=True).count()
+    failed = results.filter(passed=False).count()
+    missing = at_stage.count() - passed - failed
+    lines = [
+        _(
+            "%(stage)s ends: %(passed)s code(s) passed, %(failed)s did not pass and "
+            "%(missing)s have no result and will be eliminated."
+        )
+        % {
+            "stage": stage.get_kind_display(),
+            "passed": passed,
+            "failed": failed,
+            "missing": missing,
+        }
+    ]
+    deadline = timezone.now() + dt.timedelta(days=competition.appeal_window_days)
+    lines.append(
+        _(
+            "The results of %(stage)s are published to the candidates; appeals are accepted "
+            "until %(deadline)s."
+        )
+        % {"stage": stage.get_kind_display(), "deadline": _when(deadline)}
+    )
+    later = [s for s in stages if s.position > stage.position]
+    if not later:
+        lines.append(_("This is the last stage: the ranking is computed and locked."))
+    elif later[0].shortlist_size:
+        lines.append(
+            _("%(stage)s opens for the best %(size)s of those who passed (ties widen the group).")
+            % {"stage": later[0].get_kind_display(), "size": later[0].shortlist_size}
+        )
+    else:
+        lines.append(
+            _("%(stage)s opens for everyone who passed.") % {"stage": later[0].get_kind_display()}
+        )
+    return lines

@@ -52,10 +52,17 @@ def test_hr_officer_takes_a_competition_to_the_locked_ranking_in_the_admin(page,
     page.goto(f"{live_server.url}/admin/recruitment/competition/")
 
     def run_action(action_value: str) -> None:
+        """Choose the action, read the confirmation page, confirm when the step is possible."""
+        page.goto(f"{live_server.url}/admin/recruitment/competition/")
         page.check(f"input[name=_selected_action][value='{competition.pk}']")
         page.select_option("select[name=action]", action_value)
         page.click("button[name=index]")
         page.wait_for_load_state()
+        assert page.locator(".confirm-step").count() == 1  # never straight through
+        confirm = page.locator(".confirm-step input[type=submit]")
+        if confirm.count():
+            confirm.click()
+            page.wait_for_load_state()
 
     run_action("close_applications")
     run_action("advance")
@@ -69,9 +76,12 @@ def test_hr_officer_takes_a_competition_to_the_locked_ranking_in_the_admin(page,
     run_action("advance")
     assert Competition.objects.get(pk=competition.pk).status == "essay"
 
-    # The officer tries to lock before the commission has marked: a clear refusal.
+    # The officer tries to lock before the commission has marked: a clear refusal, and no
+    # Confirm button to press.
     run_action("lock_ranking")
-    assert page.locator(".messagelist .error").count() == 1
+    assert page.locator(".confirm-step .errorlist li").count() == 1
+    assert page.locator(".confirm-step input[type=submit]").count() == 0
+    assert Competition.objects.get(pk=competition.pk).status == "essay"
     for member in competition.commission.all():
         services.commission_declare(member=member, has_conflict=False)
         for a, score in zip(applications, [3, 5, 4], strict=True):
