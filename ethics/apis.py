@@ -16,20 +16,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from eqyzmet.api import ERROR_RESPONSES as ERRORS
 from eqyzmet.api import StateBodyOutput
+from eqyzmet.errors import ApplicationError
 from eqyzmet.models import StateBody
+from eqyzmet.parsers import JSONParser
 from ethics import receipts, selectors, services
 from ethics.models import REPORT_CATEGORIES, EthicsCase
-from ethics.throttling import throttle_exceeded, throttle_hit
-from ethics.views import TOO_MANY, WRONG_CODE
+from ethics.throttling import throttle_consume, throttle_hit, throttle_release
+from ethics.views import (
+    TOO_MANY,
+    TOO_MANY_REPORTS,
+    WRONG_CODE,
+    ReceiptAttemptsExhausted,
+    case_for_receipt_attempt,
+)
 
 RECEIPT_HEADER = "X-Receipt-Code"
-TOO_MANY_REPORTS = _("Too many reports from your connection. Please try again later.")
 CROSS_SITE = _(
     "Reports are accepted from this portal or from an integrating server, not from another website."
 )
@@ -67,22 +74,25 @@ class _AnonymousApi(APIView):
         return response
 
 
-def _refuse_if_throttled(request, scope: str, message) -> None:
-    if throttle_exceeded(request, scope):
+def _consume_or_refuse(request, scope: str, message) -> None:
+    if not throttle_consume(request, scope):
         raise exceptions.Throttled(detail=message)
 
 
 def _case_from_receipt(request) -> EthicsCase:
     """The case the header's receipt code opens, counted and answered like the page."""
-    _refuse_if_throttled(request, "receipt_failure", TOO_MANY)
     code = request.headers.get(RECEIPT_HEADER)
     if code is None:
         required = serializers.Field.default_error_messages["required"]
         raise exceptions.ValidationError({RECEIPT_HEADER: [required]})
-    found = selectors.case_for_receipt(code=code)
+    try:
+        found = case_for_receipt_attempt(request, code)
+    except ReceiptAttemptsExhausted:
+        raise exceptions.Throttled(detail=TOO_MANY) from None
     case = selectors.reporter_case(case_id=found.pk) if found is not None else None
     if case is None:
-        throttle_hit(request, "receipt_failure")
+        if found is not None:  # opened a case that is not a report: still a wrong code
+            throttle_hit(request, "receipt_failure")
         raise exceptions.NotFound(WRONG_CODE)
     return case
 
@@ -126,20 +136,24 @@ class EthicsReportApi(_AnonymousApi):
     parser_classes = [JSONParser, MultiPartParser]
 
     def post(self, request):
-        _refuse_if_throttled(request, "report", TOO_MANY_REPORTS)
-        throttle_hit(request, "report")
         serializer = EthicsReportInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        submitted = services.report_submit(
-            category=data["category"],
-            state_body=data["state_body"],
-            subject=data["subject"],
-            description=data["description"],
-            attachments=data["attachments"],
-            reporter_name=data["reporter_name"],
-            reporter_contact=data["reporter_contact"],
-        )
+        # Only accepted reports count, in one atomic step (see ethics.throttling).
+        _consume_or_refuse(request, "report", TOO_MANY_REPORTS)
+        try:
+            submitted = services.report_submit(
+                category=data["category"],
+                state_body=data["state_body"],
+                subject=data["subject"],
+                description=data["description"],
+                attachments=data["attachments"],
+                reporter_name=data["reporter_name"],
+                reporter_contact=data["reporter_contact"],
+            )
+        except ApplicationError:
+            throttle_release(request, "report")
+            raise
         output = EthicsReceiptOutput(
             {
                 "reference": submitted.case.reference,
@@ -230,13 +244,16 @@ class EthicsFollowMessageApi(_AnonymousApi):
 
     def post(self, request):
         case = _case_from_receipt(request)
-        _refuse_if_throttled(request, "message", TOO_MANY)
         serializer = EthicsMessageInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        throttle_hit(request, "message")
-        message = services.reporter_message_add(
-            case=case,
-            body=serializer.validated_data["body"],
-            attachments=serializer.validated_data["attachments"],
-        )
+        _consume_or_refuse(request, "message", TOO_MANY)
+        try:
+            message = services.reporter_message_add(
+                case=case,
+                body=serializer.validated_data["body"],
+                attachments=serializer.validated_data["attachments"],
+            )
+        except ApplicationError:
+            throttle_release(request, "message")
+            raise
         return Response(EthicsMessageOutput(message).data, status=status.HTTP_201_CREATED)

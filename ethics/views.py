@@ -36,14 +36,15 @@ from ethics.forms import (
     ReportForm,
     TransitionForm,
 )
-from ethics.models import Category, Status
-from ethics.throttling import throttle_exceeded, throttle_hit
+from ethics.models import Category, EthicsCase, Status
+from ethics.throttling import throttle_consume, throttle_release
 
 RECEIPT_COOKIE = "eqyzmet_ethics_case"
 RECEIPT_COOKIE_SALT = "ethics.receipt-access"
 RECEIPT_COOKIE_AGE = 30 * 60
 WRONG_CODE = _("This receipt code does not open a case. Check the digits and try again.")
 TOO_MANY = _("Too many attempts from your connection. Please try again in an hour.")
+TOO_MANY_REPORTS = _("Too many reports from your connection. Please try again later.")
 PAGE_SIZE = 50
 
 
@@ -76,12 +77,12 @@ def report_new(request):
         return render(request, "ethics/report_new.html", {"form": form})
 
     form = ReportForm(request.POST, request.FILES, account_email=account_email)
-    if throttle_exceeded(request, "report"):
-        form.is_valid()  # clean first, so the refusal can be added to the form
-        form.add_error(None, _("Too many reports from your connection. Please try again later."))
-        return render(request, "ethics/report_new.html", {"form": form}, status=429)
-    throttle_hit(request, "report")
+    # Only reports that would be accepted count, and counting is the check: a flood of
+    # rejected forms spends nobody's allowance, parallel posts cannot overshoot it.
     if form.is_valid():
+        if not throttle_consume(request, "report"):
+            form.add_error(None, TOO_MANY_REPORTS)
+            return render(request, "ethics/report_new.html", {"form": form}, status=429)
         name, contact = form.identity()
         try:
             submitted = services.report_submit(
@@ -94,6 +95,7 @@ def report_new(request):
                 reporter_contact=contact,
             )
         except ApplicationError as error:
+            throttle_release(request, "report")
             form.add_error(None, error.message)
         else:
             # Shown once, in this response only: never stored, never redirected through.
@@ -135,18 +137,38 @@ def reporter_required(view):
     return wrapper
 
 
+class ReceiptAttemptsExhausted(Exception):
+    """This client has used up its wrong receipt codes for the hour."""
+
+
+def case_for_receipt_attempt(request, code: str) -> EthicsCase | None:
+    """The case a receipt code opens, or None, counting a wrong code against this client.
+
+    Each attempt is counted as a failure before the slow check and given back when the
+    code is right, so parallel guesses cannot overshoot the limit and a reporter who
+    opens the case again and again is never counted. Only this client's failures count:
+    strangers' wrong codes never lock a reporter out of their case.
+    """
+    if not throttle_consume(request, "receipt_failure"):
+        raise ReceiptAttemptsExhausted
+    case = selectors.case_for_receipt(code=code)
+    if case is not None:
+        throttle_release(request, "receipt_failure")
+    return case
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def follow(request):
     if request.method == "GET":
         return render(request, "ethics/follow.html", {"form": FollowForm()})
     # Whatever went wrong, the visitor sees an empty form and one fixed sentence.
-    if throttle_exceeded(request, "receipt_failure"):
+    try:
+        case = case_for_receipt_attempt(request, request.POST.get("code", ""))
+    except ReceiptAttemptsExhausted:
         context = {"form": FollowForm(), "refusal": TOO_MANY}
         return render(request, "ethics/follow.html", context, status=429)
-    case = selectors.case_for_receipt(code=request.POST.get("code", ""))
     if case is None:
-        throttle_hit(request, "receipt_failure")
         context = {"form": FollowForm(), "refusal": WRONG_CODE}
         return render(request, "ethics/follow.html", context)
     response = redirect("ethics:follow_case")
@@ -169,11 +191,9 @@ def follow_case(request, case):
     form = MessageForm()
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
-        if throttle_exceeded(request, "message"):
-            form.is_valid()
+        if form.is_valid() and not throttle_consume(request, "message"):
             form.add_error(None, TOO_MANY)
-        elif form.is_valid():
-            throttle_hit(request, "message")
+        elif not form.errors:
             try:
                 services.reporter_message_add(
                     case=case,
@@ -181,6 +201,7 @@ def follow_case(request, case):
                     attachments=form.cleaned_data["attachments"],
                 )
             except ApplicationError as error:
+                throttle_release(request, "message")
                 form.add_error(None, error.message)
             else:
                 messages.success(request, _("Your message was sent to the ethics commissioner."))

@@ -24,3 +24,21 @@ def test_compose_file_has_the_full_stack_with_health_checks_and_volumes():
         assert depends["postgres"]["condition"] == "service_healthy"
     assert {"postgres-data"} <= set(compose["volumes"])
     assert (REPO / "Dockerfile").exists()
+
+
+def test_web_runs_gunicorn_with_the_private_access_log_config():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    command = " ".join(compose["services"]["web"]["command"])
+    assert "-c python:eqyzmet.gunicorn_conf" in command
+    # The default access-log format (address, browser, full URL) must not come back.
+    assert "--access-logformat" not in command and "--access-logfile" not in command
+    dockerfile = (REPO / "Dockerfile").read_text()
+    cmd = next(line for line in dockerfile.splitlines() if line.startswith("CMD "))
+    assert '"-c", "python:eqyzmet.gunicorn_conf"' in cmd
+    assert (REPO / "eqyzmet" / "gunicorn_conf.py").exists()
+
+
+def test_compose_tells_the_app_about_its_reverse_proxy():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    env = compose["services"]["web"]["environment"]
+    assert env["EQYZMET_TRUSTED_PROXIES"] == "${EQYZMET_TRUSTED_PROXIES:-1}"

@@ -131,19 +131,21 @@ def test_another_client_is_not_blocked_by_one_clients_failures(client, ministry,
     assert response.status_code == 302
 
 
-def test_failures_across_many_clients_meet_the_global_limit(client, ministry, monkeypatch):
-    monkeypatch.setitem(throttling.LIMITS, "receipt_failure", (100, 5))
+def test_failures_across_many_clients_never_lock_out_the_right_code(client, ministry):
+    # No global failure limit: strangers' wrong codes must not lock a reporter out of the
+    # case (the code's strength, 10^16 behind a slow hash, is the defence against a botnet).
+    assert throttling.LIMITS["receipt_failure"][1] is None
     submitted = report(ministry)
-    for n in range(5):
+    for n in range(30):
         client.post(
             reverse("ethics:follow"),
-            {"code": f"9999 0000 0000 000{n}"},
+            {"code": f"9999 0000 0000 00{n:02d}"},
             REMOTE_ADDR=f"198.51.100.{n}",
         )
     response = client.post(
         reverse("ethics:follow"), {"code": submitted.receipt_code}, REMOTE_ADDR="192.0.2.200"
     )
-    assert response.status_code == 429
+    assert response.status_code == 302
 
 
 def test_reports_are_flood_limited_per_client(reporter_client, ministry, monkeypatch):
