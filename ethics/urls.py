@@ -7,6 +7,7 @@ app_name = "ethics"
 urlpatterns = [
     path("", views.report_start, name="index"),
     path("report/", views.report_new, name="report_new"),
+    path("report/receipt/", views.report_receipt, name="report_receipt"),
     path("follow/", views.follow, name="follow"),
     path("follow/case/", views.follow_case, name="follow_case"),
     path(

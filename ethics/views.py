@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import csv
 import functools
+import json
 
+from cryptography.fernet import InvalidToken
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core import signing
@@ -25,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eqyzmet.errors import ApplicationError
+from eqyzmet.vault import encrypt_text, vault
 from ethics import receipts, selectors, services
 from ethics.charts import stacked_bars
 from ethics.forms import (
@@ -98,17 +102,54 @@ def report_new(request):
             throttle_release(request, "report")
             form.add_error(None, error.message)
         else:
-            # Shown once, in this response only: never stored, never redirected through.
-            response = render(
-                request,
-                "ethics/receipt.html",
-                {
-                    "receipt_code": receipts.receipt_code_display(submitted.receipt_code),
-                    "reference": submitted.case.reference,
-                },
+            # Post/redirect/get: a reload of the receipt page must not file the report again.
+            # The code travels to that page once, encrypted, in a short-lived cookie scoped to
+            # it, so it is stored nowhere on our side; the page deletes the cookie.
+            response = redirect("ethics:report_receipt")
+            response.set_cookie(
+                NEW_RECEIPT_COOKIE,
+                encrypt_text(
+                    json.dumps(
+                        {"code": submitted.receipt_code, "reference": submitted.case.reference}
+                    )
+                ),
+                max_age=NEW_RECEIPT_SECONDS,
+                path=reverse("ethics:report_receipt"),
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Strict",
             )
             return _no_store(response)
     return render(request, "ethics/report_new.html", {"form": form}, status=400)
+
+
+NEW_RECEIPT_COOKIE = "ethics_receipt"
+NEW_RECEIPT_SECONDS = 600
+
+
+@never_cache
+@require_GET
+def report_receipt(request):
+    """The receipt code, shown once: a reload finds the cookie gone and says so."""
+    payload = None
+    if token := request.COOKIES.get(NEW_RECEIPT_COOKIE):
+        try:
+            payload = json.loads(vault().decrypt(token.encode(), ttl=NEW_RECEIPT_SECONDS))
+        except (InvalidToken, ValueError):
+            payload = None
+    if payload is None:
+        response = render(request, "ethics/receipt_shown.html")
+    else:
+        response = render(
+            request,
+            "ethics/receipt.html",
+            {
+                "receipt_code": receipts.receipt_code_display(payload["code"]),
+                "reference": payload["reference"],
+            },
+        )
+    response.delete_cookie(NEW_RECEIPT_COOKIE, path=reverse("ethics:report_receipt"))
+    return _no_store(response)
 
 
 # --- Reporter: follow a report with the receipt code ---------------------------------------

@@ -97,6 +97,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "evaluation:rate_link": OBJECT,
     "ethics:index": PUBLIC,
     "ethics:report_new": PUBLIC,
+    "ethics:report_receipt": PUBLIC,
     "ethics:follow": PUBLIC,
     "ethics:follow_case": OBJECT,  # only with a receipt code's short-lived cookie
     "ethics:follow_attachment": OBJECT,

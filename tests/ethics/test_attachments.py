@@ -26,6 +26,7 @@ def _post_report(client, body, files):
             "description": "See the attached order.",
             "attachments": files,
         },
+        follow=True,
     )
 
 

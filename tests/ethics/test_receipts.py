@@ -28,7 +28,8 @@ def _file_report(client, body, **extra):
         "description": "On 3 March a specialist asked for money to speed up a licence.",
         **extra,
     }
-    response = client.post(reverse("ethics:report_new"), data)
+    response = client.post(reverse("ethics:report_new"), data, follow=True)
+    assert response.redirect_chain == [(reverse("ethics:report_receipt"), 302)]
     assert response.status_code == 200, response.content.decode()[:2000]
     html = response.content.decode()
     match = re.search(r'data-testid="receipt-code">([\d ]+)<', html)
@@ -255,3 +256,19 @@ def test_a_freshly_drawn_code_already_in_use_is_drawn_again(ministry, monkeypatc
     assert second.receipt_code == "5555666677778888"
     assert case_for_receipt(code=first.receipt_code) == first.case
     assert case_for_receipt(code=second.receipt_code) == second.case
+
+
+def test_reloading_the_receipt_page_files_nothing_and_shows_the_code_no_more(
+    reporter_client, ministry
+):
+    """Post/redirect/get: the receipt page is a GET, so a reload (or Back and Forward) never
+    sends the report again; the code itself is shown once and kept nowhere."""
+    code, _response = _file_report(reporter_client, ministry)
+    assert EthicsCase.objects.count() == 1
+    again = reporter_client.get(reverse("ethics:report_receipt"))
+    assert again.status_code == 200
+    html = again.content.decode()
+    assert code not in html
+    assert "has already been shown" in html
+    assert EthicsCase.objects.count() == 1
+    assert "no-store" in again["Cache-Control"]
