@@ -17,8 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin
 from eqyzmet.errors import ApplicationError
 from testing_center import services
-from testing_center.bank import io as bank_io
-from testing_center.forms import BankImportForm, QuestionForm
+from testing_center.forms import BankImportForm, KeylessQuestionForm, QuestionForm
 from testing_center.models import (
     Attempt,
     Blueprint,
@@ -115,13 +114,21 @@ class QuestionAdmin(admin.ModelAdmin):
             return False
         return super().has_change_permission(request, obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # Keys are for the keepers of the topic only: others see the question without them.
+        if obj is not None and not services.may_edit_topic(actor=request.user, topic=obj.topic):
+            kwargs["form"] = KeylessQuestionForm
+        return super().get_form(request, obj, change, **kwargs)
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # A filter on the key in the address bar would answer "is the key X?" for anyone.
+        if lookup.split("__", 1)[0] in services.KEY_FIELDS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "topic" and not request.user.is_superuser:
-            from eqyzmet.selectors import state_bodies_in_scope
-
-            kwargs["queryset"] = Topic.objects.filter(
-                owner_body__in=state_bodies_in_scope(user=request.user, role="hr_officer")
-            )
+            kwargs["queryset"] = services.topics_kept_by(actor=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("text"))
@@ -172,24 +179,32 @@ class QuestionAdmin(admin.ModelAdmin):
     def retire(self, request, queryset):
         self._status(request, queryset, Question.Status.RETIRED)
 
-    def _export(self, queryset, fmt):
-        questions = list(queryset.select_related("topic").order_by("topic__code", "external_id"))
-        topics = sorted({q.topic for q in questions}, key=lambda t: t.code)
-        if fmt == "csv":
-            body, content_type = bank_io.export_csv(questions), "text/csv; charset=utf-8"
-        else:
-            body, content_type = bank_io.export_json(questions, topics), "application/json"
-        response = HttpResponse(body, content_type=content_type)
-        response["Content-Disposition"] = f'attachment; filename="question-bank.{fmt}"'
+    def _export(self, request, queryset, fmt):
+        try:
+            export = services.bank_export(actor=request.user, questions=queryset, fmt=fmt)
+        except ApplicationError as exc:
+            self.message_user(request, exc.message, messages.ERROR)
+            return None
+        response = HttpResponse(export.body, content_type=export.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
         return response
 
-    @admin.action(description=_("Export as JSON"))
+    @admin.action(description=_("Export with keys as JSON (keepers of the topics only)"))
     def export_json(self, request, queryset):
-        return self._export(queryset, "json")
+        return self._export(request, queryset, "json")
 
-    @admin.action(description=_("Export as CSV"))
+    @admin.action(description=_("Export with keys as CSV (keepers of the topics only)"))
     def export_csv(self, request, queryset):
-        return self._export(queryset, "csv")
+        return self._export(request, queryset, "csv")
+
+    def changelist_view(self, request, extra_context=None):
+        # The bank check, for the topics this officer keeps (the key positions of others'
+        # topics are theirs to see).
+        if request.method == "GET":
+            kept = services.topics_kept_by(actor=request.user)
+            for warning in services.bank_key_balance(topics=kept):
+                self.message_user(request, warning.message, messages.WARNING)
+        return super().changelist_view(request, extra_context)
 
     def get_urls(self):
         return [
@@ -225,6 +240,8 @@ class QuestionAdmin(admin.ModelAdmin):
                     % {"c": report.created, "u": report.updated, "n": report.unchanged},
                     messages.SUCCESS,
                 )
+                for warning in report.warnings:
+                    self.message_user(request, warning.message, messages.WARNING)
                 return HttpResponseRedirect(reverse("admin:testing_center_question_changelist"))
             self.message_user(
                 request, _("Nothing was imported: the file has errors."), messages.ERROR
@@ -375,6 +392,8 @@ class AttemptAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
         from django.db.models import Count
 
         counts = dict(obj.events.values_list("kind").annotate(n=Count("id")))
+        for kind, n in (obj.events_over_cap or {}).items():
+            counts[kind] = counts.get(kind, 0) + n
         return "; ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "—"
 
 

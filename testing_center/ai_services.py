@@ -711,7 +711,7 @@ def sitting_integrity_scan(*, sitting_id: int) -> int:
     info = recruitment.stage_info(sitting.stage_id)
     attempts = list(
         Attempt.objects.filter(sitting=sitting, status=Attempt.Status.SCORED, number=1)
-        .only("pk", "application_id", "started_at", "submitted_at")
+        .only("pk", "application_id", "started_at", "submitted_at", "events_over_cap")
         .order_by("pk")
     )
     codes = recruitment.application_codes(a.application_id for a in attempts)
@@ -797,6 +797,12 @@ def _timings(attempts, items, code_of):
                 )
         elif kind in (IntegrityEvent.Kind.FOCUS_LOST, IntegrityEvent.Kind.PASTE):
             counts[attempt_id][kind] += 1
+    for a in attempts:
+        # Events past the per-attempt cap were counted, not stored: they count here too.
+        for kind in (IntegrityEvent.Kind.FOCUS_LOST, IntegrityEvent.Kind.PASTE):
+            extra = (a.events_over_cap or {}).get(kind, 0)
+            if isinstance(extra, int) and extra > 0:
+                counts[a.pk][kind] += extra
     timings = [
         integrity.AttemptTiming(
             code_of[a.pk],

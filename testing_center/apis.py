@@ -22,7 +22,7 @@ from eqyzmet.roles import Role
 from eqyzmet.selectors import state_bodies_in_scope
 from recruitment.codes import CODE_PATTERN
 from testing_center import selectors
-from testing_center.models import option_text
+from testing_center.models import answer_as_labels, option_labels, option_text
 
 NOT_A_CODE = _("This is not an anonymous application code: codes look like K7-4QMX-9TZ2.")
 
@@ -134,19 +134,31 @@ class SittingItemOutput(serializers.Serializer):
     kind = serializers.CharField(source="question.kind")
     text = serializers.CharField(source="question.text")
     options = serializers.SerializerMethodField()
-    answer = serializers.JSONField(
-        allow_null=True, help_text="Option id(s) chosen, or the text written"
+    answer = serializers.SerializerMethodField(
+        help_text="Option label(s) chosen, as the paper showed them, or the text written"
     )
     is_correct = serializers.BooleanField(allow_null=True)
+
+    @staticmethod
+    def _labels(item) -> dict[str, str]:
+        # The attempt is the prefetch's own instance: no query per item.
+        return option_labels(
+            seed=item.attempt.seed, position=item.position, option_order=item.option_order
+        )
 
     @extend_schema_field(SittingOptionOutput(many=True))
     def get_options(self, item):
         by_id = {o["id"]: o for o in item.question.options}
+        labels = self._labels(item)
         return [
-            {"id": oid, "text": option_text(by_id[oid])}
+            {"id": labels[oid], "text": option_text(by_id[oid])}
             for oid in item.option_order
             if oid in by_id
         ]
+
+    @extend_schema_field(serializers.JSONField(allow_null=True))
+    def get_answer(self, item):
+        return answer_as_labels(item.answer, self._labels(item))
 
 
 class MySittingResultOutput(SittingResultOutput):

@@ -90,3 +90,26 @@ class QuestionForm(forms.ModelForm):
             "explanation_en",
             "source",
         ]
+
+
+class KeylessQuestionForm(QuestionForm):
+    """A question as an HR officer who does not keep its topic sees it: without what gives
+    the answer away (key, reference answer, rubric, explanations)."""
+
+    key = None
+    rubric = None
+
+    class Meta(QuestionForm.Meta):
+        fields = [
+            name
+            for name in QuestionForm.Meta.fields
+            if name
+            not in (
+                "key",
+                "reference_answer",
+                "rubric",
+                "explanation_kk",
+                "explanation_ru",
+                "explanation_en",
+            )
+        ]

@@ -35,6 +35,35 @@ def option_text(option: dict) -> str:
     return option.get(lang) or option.get("ru") or ""
 
 
+OPTION_LABELS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def option_labels(*, seed: str, position: int, option_order: list[str]) -> dict[str, str]:
+    """Option id → the label the candidate sees and posts for it on one paper.
+
+    Drawn with the attempt's own seed, so the same label means a different option on every
+    item and every paper: a constant answer ("a" everywhere) lands on the key by chance
+    only, however the bank's keys are placed. Pure: the page, the autosave and the result
+    compute it again instead of storing it.
+    """
+    import random
+
+    names = [
+        OPTION_LABELS[n] if n < len(OPTION_LABELS) else f"o{n}" for n in range(len(option_order))
+    ]
+    rng = random.Random(f"{seed}:labels:{position}")  # noqa: S311 - a fair shuffle, not a secret
+    return dict(zip(option_order, rng.sample(names, len(names)), strict=True))
+
+
+def answer_as_labels(answer, labels: dict[str, str]):
+    """A stored answer (option ids) as the candidate's labels; text answers unchanged."""
+    if isinstance(answer, list):
+        return sorted(labels.get(a, a) for a in answer)
+    if isinstance(answer, str) and labels:
+        return labels.get(answer, answer)
+    return answer
+
+
 class Topic(models.Model):
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
@@ -59,6 +88,12 @@ class Topic(models.Model):
         verbose_name = _("topic")
         verbose_name_plural = _("topics")
         ordering = ["is_practice", "code"]
+        permissions = [
+            (
+                "keep_national_bank",
+                _("Can keep the national question bank (edit it, see and export its keys)"),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -321,6 +356,8 @@ class Attempt(models.Model):
     passed = models.BooleanField(null=True, blank=True)
     # [{"position", "topic", "name_kk/ru/en", "items", "correct", "score", "min_correct", "ok"}]
     sections = models.JSONField(default=list, blank=True)
+    # Integrity events past the per-attempt cap are counted here by kind, not stored as rows.
+    events_over_cap = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("attempt")

@@ -9,7 +9,15 @@ from django.http import Http404
 
 from recruitment import public as recruitment
 from recruitment.public import candidate_application_ids
-from testing_center.models import Attempt, AttemptItem, Blueprint, Sitting, option_text
+from testing_center.models import (
+    Attempt,
+    AttemptItem,
+    Blueprint,
+    Sitting,
+    answer_as_labels,
+    option_labels,
+    option_text,
+)
 
 PRACTICE_SESSION_KEY = "testing_center_practice"
 
@@ -183,14 +191,20 @@ def paper(*, attempt: Attempt, with_keys: bool = False) -> list[PaperItem]:
     for item in items:
         q = item.question
         by_id = {o["id"]: o for o in q.options}
-        options = [(oid, option_text(by_id[oid])) for oid in item.option_order if oid in by_id]
+        # The candidate sees and posts this paper's labels, never the bank's option ids.
+        labels = option_labels(
+            seed=attempt.seed, position=item.position, option_order=item.option_order
+        )
+        options = [
+            (labels[oid], option_text(by_id[oid])) for oid in item.option_order if oid in by_id
+        ]
         row = PaperItem(
             position=item.position,
             section_position=item.section_position,
             kind=q.kind,
             text=q.text,
             options=options,
-            answer=item.answer,
+            answer=answer_as_labels(item.answer, labels),
             version=item.version,
             changed_at_ms=item.changed_at_ms,
             is_correct=item.is_correct,

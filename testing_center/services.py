@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import random
 import secrets
 import time
@@ -17,7 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from recruitment import public as recruitment
 from testing_center import item_analysis
 from testing_center.bank import io as bank_io
 from testing_center.models import (
+    OPTION_LABELS,
     Attempt,
     AttemptItem,
     Blueprint,
@@ -39,6 +41,8 @@ from testing_center.models import (
     Sitting,
     SittingStatistic,
     Topic,
+    answer_as_labels,
+    option_labels,
 )
 
 logger = logging.getLogger("eqyzmet.testing_center")
@@ -68,12 +72,27 @@ CONTENT_FIELDS = [
 ]
 
 
+KEEP_NATIONAL_BANK = "testing_center.keep_national_bank"
+
+# What gives an answer away: seen and exported only by the keepers of the topic.
+KEY_FIELDS = (
+    "key",
+    "reference_answer",
+    "rubric",
+    "explanation_kk",
+    "explanation_ru",
+    "explanation_en",
+)
+
+
 def may_edit_topic(*, actor, topic: Topic) -> bool:
-    """The national bank is kept by platform administrators; a body's own bank by its HR."""
+    """The keepers of a part of the bank: the national bank is kept by platform
+    administrators and by holders of ``keep_national_bank`` (the authorised body); a body's
+    own bank by its HR officers. Only keepers see and export the answer keys."""
     if actor is None or actor.is_superuser:
         return True
     if topic.owner_body_id is None:
-        return False
+        return actor.has_perm(KEEP_NATIONAL_BANK)
     from eqyzmet.selectors import state_bodies_in_scope
 
     return (
@@ -226,6 +245,7 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     topics_created: int = 0
+    warnings: list[KeyBalanceWarning] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -306,6 +326,9 @@ def bank_import(*, actor, data: bytes, filename: str, owner_body=None) -> Import
         transaction.set_rollback(True)
         report.created = report.updated = report.unchanged = report.topics_created = 0
         return report
+    report.warnings = bank_key_balance(
+        topics=[existing_topics[c] for c in {row.topic for row in parsed.questions}]
+    )
     audit_record(
         action="bank.imported",
         actor=actor,
@@ -329,6 +352,133 @@ def _status_force(*, actor, question: Question, status: str) -> Question:
             _("A question in use cannot go back to draft."), code="illegal_transition"
         )
     return question_set_status(actor=actor, question=question, status=status)
+
+
+def topics_kept_by(*, actor):
+    """The topics whose keys ``actor`` may see and export, as a queryset."""
+    if actor.is_superuser:
+        return Topic.objects.all()
+    from eqyzmet.selectors import state_bodies_in_scope
+
+    kept = Q(owner_body__in=state_bodies_in_scope(user=actor, role="hr_officer"))
+    if actor.has_perm(KEEP_NATIONAL_BANK):
+        kept |= Q(owner_body__isnull=True)
+    return Topic.objects.filter(kept)
+
+
+@dataclass(frozen=True)
+class BankExport:
+    body: str
+    content_type: str
+    filename: str
+
+
+@transaction.atomic
+def bank_export(*, actor, questions, fmt: str) -> BankExport:
+    """The questions with their keys as a JSON or CSV file, for the keepers of every topic
+    they come from (all or nothing). One audit row: how many, of which topics; no content."""
+    questions = list(questions.select_related("topic").order_by("topic__code", "external_id"))
+    topics = sorted({q.topic for q in questions}, key=lambda t: t.code)
+    kept = set(
+        topics_kept_by(actor=actor)
+        .filter(pk__in=[t.pk for t in topics])
+        .values_list("pk", flat=True)
+    )
+    if not questions:
+        raise ApplicationError(_("Choose the questions to export."), code="nothing_to_export")
+    if any(t.pk not in kept for t in topics):
+        raise ApplicationError(
+            _(
+                "Only the keepers of a part of the bank may export it with its keys; the "
+                "selection includes topics you do not keep."
+            ),
+            code="not_owner",
+        )
+    if fmt == "csv":
+        body, content_type = bank_io.export_csv(questions), "text/csv; charset=utf-8"
+    else:
+        fmt = "json"
+        body, content_type = bank_io.export_json(questions, topics), "application/json"
+    owners = {t.owner_body_id for t in topics}
+    owner_id = next(iter(owners)) if len(owners) == 1 else None
+    audit_record(
+        action="bank.exported",
+        actor=actor,
+        target_type="testing_center.question",
+        target_id="",
+        state_body=StateBody(pk=owner_id) if owner_id else None,
+        details={"count": len(questions), "topics": [t.code for t in topics], "format": fmt},
+    )
+    return BankExport(body=body, content_type=content_type, filename=f"question-bank.{fmt}")
+
+
+# How far the keys of a topic may lean to one option position before the bank check
+# warns: a position holding more than 1/k + KEY_SHARE_MARGIN of the keys, or a chi-square
+# test of uniformity below KEY_BALANCE_P, with at least KEY_BALANCE_MIN_ITEMS questions.
+KEY_SHARE_MARGIN = 0.15
+KEY_BALANCE_P = 0.01
+KEY_BALANCE_MIN_ITEMS = 8
+
+
+@dataclass(frozen=True)
+class KeyBalanceWarning:
+    topic: str
+    questions: int
+    options: int
+    shares: tuple[float, ...]
+    p_value: float
+
+    @property
+    def message(self) -> str:
+        position = max(range(len(self.shares)), key=lambda n: self.shares[n])
+        return str(
+            _(
+                "Topic %(topic)s: option %(position)s holds the key in %(share)s%% of "
+                "single-choice questions (%(n)s in all; about %(expected)s%% expected). "
+                "Reorder the options so that every position holds the key about equally "
+                "often."
+            )
+            % {
+                "topic": self.topic,
+                "position": OPTION_LABELS[position].upper(),
+                "share": round(100 * self.shares[position]),
+                "n": self.questions,
+                "expected": round(100 / self.options),
+            }
+        )
+
+
+def bank_key_balance(*, topics=None) -> list[KeyBalanceWarning]:
+    """The topics whose single-choice keys sit unevenly across option positions.
+
+    Candidates never see the bank's order (each paper has its own order and labels), but an
+    unbalanced bank still leaks through any test that does not shuffle, and says the bank
+    was written carelessly. One query.
+    """
+    from scipy.stats import chisquare
+
+    rows = Question.objects.filter(kind=Question.Kind.SINGLE).exclude(
+        status=Question.Status.RETIRED
+    )
+    if topics is not None:
+        rows = rows.filter(topic__in=topics)
+    groups: dict[tuple[str, int], list[int]] = {}
+    for code, options, key in rows.values_list("topic__code", "options", "key"):
+        ids = [o.get("id") for o in options if isinstance(o, dict)]
+        if len(ids) < 2 or not key or key[0] not in ids:
+            continue
+        counts = groups.setdefault((code, len(ids)), [0] * len(ids))
+        counts[ids.index(key[0])] += 1
+    warnings = []
+    for (code, k), counts in sorted(groups.items()):
+        n = sum(counts)
+        if n < KEY_BALANCE_MIN_ITEMS:
+            continue
+        shares = tuple(c / n for c in counts)
+        p_value = float(chisquare(counts).pvalue)
+        if max(shares) > 1 / k + KEY_SHARE_MARGIN or p_value < KEY_BALANCE_P:
+            warnings.append(KeyBalanceWarning(code, n, k, shares, p_value))
+    return warnings
 
 
 # --- Blueprints and sittings -------------------------------------------------------------
@@ -568,22 +718,44 @@ class SaveResult:
     changed_at_ms: int
 
 
-def _normalise_answer(item: AttemptItem, kind: str, raw, blueprint: Blueprint):
-    """The canonical stored form of an answer, or ApplicationError."""
+# Positions are smallints; a change may carry a client time at most this far ahead of the
+# server's (the page stamps changes with the server's clock, see attempt.js).
+MAX_POSITION = 32767
+MAX_CLOCK_AHEAD_MS = 2 * 60 * 1000
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _normalise_answer(item: AttemptItem, kind: str, raw, blueprint: Blueprint, labels: dict):
+    """The canonical stored form of an answer (option ids), or ApplicationError. Choices
+    arrive as this paper's labels (``labels``: option id → label) and are mapped back."""
     if raw in (None, "", []):
         return None
+    by_label = {label: oid for oid, label in labels.items()}
     if kind in (Question.Kind.SINGLE, Question.Kind.LIKERT):
-        if not isinstance(raw, str) or raw not in item.option_order:
+        if not isinstance(raw, str) or raw not in by_label:
             raise ApplicationError(_("Choose one of the options."), code="bad_answer")
-        return raw
+        return by_label[raw]
     if kind == Question.Kind.MULTIPLE:
         if not isinstance(raw, list) or any(
-            not isinstance(v, str) or v not in item.option_order for v in raw
+            not isinstance(v, str) or v not in by_label for v in raw
         ):
             raise ApplicationError(_("Choose among the options."), code="bad_answer")
-        return sorted(set(raw))
+        return sorted({by_label[v] for v in raw})
     if not isinstance(raw, str):
         raise ApplicationError(_("Type your answer as text."), code="bad_answer")
+    if "\x00" in raw or not _encodable(raw):
+        # PostgreSQL stores neither NUL nor lone surrogates; no keyboard types them.
+        raise ApplicationError(
+            _("The answer contains characters that cannot be saved; retype it."),
+            code="bad_answer",
+        )
     if kind == Question.Kind.SHORT_TEXT:
         if len(raw) > 500:
             raise ApplicationError(_("The answer is too long."), code="too_long")
@@ -611,6 +783,10 @@ def attempt_autosave(
 ) -> SaveResult:
     """Save one answer: one small conditional UPDATE (plus the read that validates it).
 
+    A choice arrives as the label this paper shows for the option (see
+    ``models.option_labels``) and is stored as the option's id; the answer sent back is in
+    labels again.
+
     Idempotent: sending the same change again changes nothing. Safe from two tabs: each
     item is its own row, so saving one item never touches another, and a change carries the
     client's timestamp — a late retry of an older change never overwrites a newer one (the
@@ -618,11 +794,24 @@ def attempt_autosave(
     """
     now = now or timezone.now()
     _refuse_late(attempt, now)
+    if not 1 <= position <= MAX_POSITION:
+        raise ApplicationError(_("There is no such question on your paper."), code="no_item")
+    # A change "from the future" would block every later save of the item (the newest
+    # change wins), so a time beyond what a page can honestly send is refused.
+    if not 0 <= changed_at_ms <= now.timestamp() * 1000 + MAX_CLOCK_AHEAD_MS:
+        raise ApplicationError(
+            _(
+                "The time of this change is not plausible. Reload the page; if it happens "
+                "again, check your device's clock."
+            ),
+            code="bad_clock",
+        )
     item = (
         AttemptItem.objects.filter(attempt=attempt, position=position)
         .select_related("question")
         .only(
             "pk",
+            "position",
             "option_order",
             "answer",
             "version",
@@ -633,13 +822,16 @@ def attempt_autosave(
     )
     if item is None:
         raise ApplicationError(_("There is no such question on your paper."), code="no_item")
-    value = _normalise_answer(item, item.question.kind, answer, attempt.blueprint)
+    labels = option_labels(
+        seed=attempt.seed, position=item.position, option_order=item.option_order
+    )
+    value = _normalise_answer(item, item.question.kind, answer, attempt.blueprint, labels)
     if changed_at_ms <= item.changed_at_ms:
         # Older than (or the same as) what is stored: a retry or the other tab's past.
         return SaveResult(
             saved=item.answer == value,
             version=item.version,
-            answer=item.answer,
+            answer=answer_as_labels(item.answer, labels),
             changed_at_ms=item.changed_at_ms,
         )
     updated = AttemptItem.objects.filter(
@@ -658,7 +850,10 @@ def attempt_autosave(
             saved=False, version=item.version + 1, answer=None, changed_at_ms=changed_at_ms
         )
     return SaveResult(
-        saved=True, version=item.version + 1, answer=value, changed_at_ms=changed_at_ms
+        saved=True,
+        version=item.version + 1,
+        answer=answer_as_labels(value, labels),
+        changed_at_ms=changed_at_ms,
     )
 
 
@@ -928,35 +1123,89 @@ def attempt_score(*, attempt_id: int) -> bool:
 
 # --- Integrity events --------------------------------------------------------------------
 
-MAX_EVENTS_PER_POST = 200
+# A page sends a few events every 15 seconds; these caps only stop a script from filling
+# the table. Past the per-attempt cap, events are counted by kind on the attempt, so the
+# focus/paste detector still sees every one of them.
+MAX_EVENTS_PER_POST = 100
+MAX_EVENTS_PER_ATTEMPT = 500
+MAX_EVENT_MS = 24 * 3600 * 1000
 
 
-def integrity_events_record(*, attempt: Attempt, events: list[dict]) -> int:
-    """Store what the page reported. Recorded, never judged here."""
-    if attempt.status != Attempt.Status.IN_PROGRESS or attempt.is_practice:
-        return 0
-    kinds = set(IntegrityEvent.Kind.values)
-    rows = []
-    now = timezone.now()
-    for event in events[:MAX_EVENTS_PER_POST]:
-        if not isinstance(event, dict) or event.get("kind") not in kinds:
-            continue
-        try:
-            position = int(event["position"]) if event.get("position") is not None else None
-            value = max(0, min(int(event.get("ms") or 0), 24 * 3600 * 1000))
-        except (TypeError, ValueError):
-            continue
-        rows.append(
-            IntegrityEvent(
-                attempt=attempt,
-                kind=event["kind"],
-                position=position,
-                value_ms=value,
-                created_at=now,
-            )
+@dataclass(frozen=True)
+class EventsRecorded:
+    stored: int
+    counted: int
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _integrity_event(event) -> tuple[str, int | None, int] | None:
+    """(kind, position, ms) of one posted event; None for a kind this server does not know
+    (a newer page); ApplicationError when the event is malformed."""
+    bad = ApplicationError(_("The integrity events could not be read."), code="bad_events")
+    if not isinstance(event, dict):
+        raise bad
+    kind = event.get("kind")
+    if not isinstance(kind, str):
+        raise bad
+    position = event.get("position")
+    if position is not None and not (
+        isinstance(position, int)
+        and not isinstance(position, bool)
+        and 1 <= position <= MAX_POSITION
+    ):
+        raise bad
+    ms = event.get("ms")
+    if ms is None:
+        ms = 0
+    if not _is_number(ms):
+        raise bad
+    if kind not in IntegrityEvent.Kind.values:
+        return None
+    return kind, position, int(max(0, min(ms, MAX_EVENT_MS)))
+
+
+def integrity_events_record(*, attempt: Attempt, events: list) -> EventsRecorded:
+    """Store what the page reported. Recorded, never judged here.
+
+    All or nothing: a malformed event or more than ``MAX_EVENTS_PER_POST`` refuses the
+    post. At most ``MAX_EVENTS_PER_ATTEMPT`` rows per attempt; the rest are counted.
+    """
+    if not isinstance(events, list):
+        raise ApplicationError(_("The integrity events could not be read."), code="bad_events")
+    if len(events) > MAX_EVENTS_PER_POST:
+        raise ApplicationError(
+            _("Too many integrity events in one request: at most %(n)s.")
+            % {"n": MAX_EVENTS_PER_POST},
+            code="too_many_events",
         )
-    IntegrityEvent.objects.bulk_create(rows)
-    return len(rows)
+    parsed = [e for e in (_integrity_event(event) for event in events) if e is not None]
+    if attempt.status != Attempt.Status.IN_PROGRESS or attempt.is_practice or not parsed:
+        return EventsRecorded(stored=0, counted=0)
+    now = timezone.now()
+    with transaction.atomic():
+        # The attempt's row is the lock: two posts at once cannot both fill the last room.
+        locked = (
+            Attempt.objects.select_for_update().only("pk", "events_over_cap").get(pk=attempt.pk)
+        )
+        room = max(
+            0, MAX_EVENTS_PER_ATTEMPT - IntegrityEvent.objects.filter(attempt=attempt).count()
+        )
+        IntegrityEvent.objects.bulk_create(
+            IntegrityEvent(
+                attempt=attempt, kind=kind, position=position, value_ms=ms, created_at=now
+            )
+            for kind, position, ms in parsed[:room]
+        )
+        over = parsed[room:]
+        if over:
+            counts = dict(locked.events_over_cap or {})
+            for kind, _position, _ms in over:
+                counts[kind] = counts.get(kind, 0) + 1
+            Attempt.objects.filter(pk=attempt.pk).update(events_over_cap=counts)
+    return EventsRecorded(stored=len(parsed[:room]), counted=len(over))
 
 
 # --- Item analysis -----------------------------------------------------------------------
@@ -1057,11 +1306,41 @@ def sittings_due_for_analysis(*, now=None) -> list[int]:
     )
 
 
+def _no_constant(name: str):
+    raise ValueError(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(text)
+    return value
+
+
+def json_from_post(value: str):
+    """Strict JSON from a page: NaN, Infinity and overflowing numbers are refused (the
+    ``ValueError`` of a malformed document)."""
+    return json.loads(value, parse_constant=_no_constant, parse_float=_finite_float)
+
+
 def answer_from_post(value: str | None):
     """Decode the JSON an autosave posts (a string, a list, or null)."""
     if value is None:
         return None
     try:
-        return json.loads(value)
-    except (json.JSONDecodeError, TypeError) as exc:
+        return json_from_post(value)
+    except (ValueError, TypeError, RecursionError) as exc:
         raise ApplicationError(_("The answer could not be read."), code="bad_answer") from exc
+
+
+def position_from_post(value) -> int:
+    """An item position from a form field, or ApplicationError (positions are smallints)."""
+    try:
+        position = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ApplicationError(
+            _("There is no such question on your paper."), code="no_item"
+        ) from exc
+    if not 1 <= position <= MAX_POSITION:
+        raise ApplicationError(_("There is no such question on your paper."), code="no_item")
+    return position

@@ -3,8 +3,6 @@ show ``ApplicationError`` messages."""
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -95,6 +93,7 @@ def attempt_page(request, pk: int):
             "items": items,
             "sections": sections,
             "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
+            "server_now_ms": int(now.timestamp() * 1000),
             "answered": sum(1 for i in items if i.answer not in (None, "", [])),
         },
     )
@@ -112,7 +111,7 @@ def attempt_save(request, pk: int):
     attempt = selectors.attempt_for_request(request, pk)
     try:
         services.attempt_expire_if_due(attempt=attempt)
-        position = int(request.POST.get("position", ""))
+        position = services.position_from_post(request.POST.get("position"))
         changed_at = int(request.POST.get("changed_at", ""))
         answer = services.answer_from_post(request.POST.get("answer"))
         result = services.attempt_autosave(
@@ -139,15 +138,23 @@ def attempt_save(request, pk: int):
 @never_cache
 @require_POST
 def attempt_events(request, pk: int):
+    """Integrity events from the page: JSON list in the form field ``events``."""
     attempt = selectors.attempt_for_request(request, pk)
     try:
-        events = json.loads(request.POST.get("events", "[]"))
-    except json.JSONDecodeError:
-        events = []
-    if not isinstance(events, list):
-        events = []
-    stored = services.integrity_events_record(attempt=attempt, events=events)
-    return JsonResponse({"ok": True, "stored": stored})
+        events = services.json_from_post(request.POST.get("events", "[]"))
+        recorded = services.integrity_events_record(attempt=attempt, events=events)
+    except (ValueError, RecursionError):
+        return JsonResponse(
+            {
+                "ok": False,
+                "code": "bad_events",
+                "error": _("The integrity events could not be read."),
+            },
+            status=400,
+        )
+    except ApplicationError as exc:
+        return _refusal(exc)
+    return JsonResponse({"ok": True, "stored": recorded.stored, "counted": recorded.counted})
 
 
 def _answers_from_form(request, attempt) -> dict[int, object]:
@@ -156,8 +163,8 @@ def _answers_from_form(request, attempt) -> dict[int, object]:
         if not key.startswith("item-"):
             continue
         try:
-            position = int(key.removeprefix("item-"))
-        except ValueError:
+            position = services.position_from_post(key.removeprefix("item-"))
+        except ApplicationError:
             continue
         values = request.POST.getlist(key)
         answers[position] = values if request.POST.get(f"multi-{position}") else values[0]

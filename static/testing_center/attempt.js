@@ -19,8 +19,19 @@
   var lastStamp = 0;
   var submitting = false;
 
+  // Changes are stamped with the server's clock (sent with the page) advanced by the
+  // browser's monotonic clock: a device whose clock is wrong or jumps stamps correctly, and
+  // the server refuses stamps far in its future (they would block every later save).
+  var serverNow = Number(form.dataset.serverNowMs || 0);
+  var loadedAt = window.performance ? window.performance.now() : 0;
+  function clockMs() {
+    if (!serverNow || !window.performance) return Date.now();
+    return Math.round(serverNow + window.performance.now() - loadedAt);
+  }
+  var MAX_EVENTS_PER_POST = 100;
+
   function stamp() {
-    var now = Date.now();
+    var now = clockMs();
     lastStamp = now > lastStamp ? now : lastStamp + 1;
     return lastStamp;
   }
@@ -165,7 +176,11 @@
     if (!fieldset) return;
     if (stored[position].changed_at > Number(fieldset.dataset.changedAt || 0)) {
       pending[position] = stored[position];
-      lastStamp = Math.max(lastStamp, stored[position].changed_at);
+      if (pending[position].changed_at > clockMs()) {
+        // Stamped by a clock ahead of the server's: stamp it again, now.
+        pending[position].changed_at = stamp();
+      }
+      lastStamp = Math.max(lastStamp, pending[position].changed_at);
       writeAnswer(fieldset, stored[position].answer);
     }
   });
@@ -222,7 +237,7 @@
   function flushEvents(keepalive) {
     if (!events.length) return;
     var body = new URLSearchParams();
-    body.set("events", JSON.stringify(events.splice(0, 200)));
+    body.set("events", JSON.stringify(events.splice(0, MAX_EVENTS_PER_POST)));
     body.set("csrfmiddlewaretoken", csrf);
     fetch(eventsUrl, {
       method: "POST", body: body, credentials: "same-origin", keepalive: !!keepalive,

@@ -15,7 +15,7 @@ from testing_center import services
 from testing_center.models import Attempt
 from tests.factories import UserFactory, make_state_body
 from tests.testing_center.factories import make_application, make_candidate
-from tests.testing_center.helpers import answer_sections
+from tests.testing_center.helpers import answer_sections, label
 
 pytestmark = pytest.mark.django_db
 
@@ -198,7 +198,10 @@ def test_a_candidate_reads_their_own_results_item_by_item(client, contest, sit):
     first = mine["items"][0]
     assert set(first) == {"position", "section", "kind", "text", "options", "answer", "is_correct"}
     assert first["text"].startswith("Question")
-    assert [o["id"] for o in first["options"]] == attempt.items.get(position=1).option_order
+    item = attempt.items.get(position=1)
+    # Options under the labels the paper showed, never the bank's option ids.
+    assert [o["id"] for o in first["options"]] == label(attempt, item, item.option_order)
+    assert first["answer"] == label(attempt, item, item.answer)
     assert sum(1 for i in mine["items"] if i["is_correct"]) == 4
     # Never the key or the explanation.
     assert "key" not in response.content.decode() and "explanation" not in first

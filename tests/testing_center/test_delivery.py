@@ -16,7 +16,7 @@ from testing_center import services
 from testing_center.models import Attempt, AttemptItem, Blueprint, IntegrityEvent
 from testing_center.services import paper_draw
 from tests.testing_center.factories import make_application, make_candidate
-from tests.testing_center.helpers import stamp
+from tests.testing_center.helpers import label, stamp
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,11 @@ def _save(client, attempt, position, answer, changed_at, lang="ru"):
         f"/{lang}/tests/attempt/{attempt.pk}/save/",
         {"position": position, "answer": json.dumps(answer), "changed_at": changed_at},
     )
+
+
+def _choose(client, attempt, position, option_id, changed_at, lang="ru"):
+    """Choose option ``option_id`` as the candidate does: by the label the paper shows."""
+    return _save(client, attempt, position, label(attempt, position, option_id), changed_at, lang)
 
 
 def test_admitted_candidate_starts_once_and_the_deadline_is_stored(
@@ -81,11 +86,11 @@ def test_an_answer_after_deadline_and_grace_is_refused_and_changes_nothing(
     client, contest, admitted, candidate, django_capture_on_commit_callbacks
 ):
     attempt = _start(client, candidate, contest)
-    assert _save(client, attempt, 1, "a", stamp()).json()["saved"] is True
+    assert _choose(client, attempt, 1, "a", stamp()).json()["saved"] is True
     past = timezone.now() - dt.timedelta(seconds=attempt.grace_seconds + 1)
     Attempt.objects.filter(pk=attempt.pk).update(deadline=past)
     with django_capture_on_commit_callbacks(execute=True):
-        response = _save(client, attempt, 1, "b", stamp())
+        response = _choose(client, attempt, 1, "b", stamp())
     assert response.status_code == 409
     body = response.json()
     assert body["code"] == "time_up"
@@ -130,14 +135,14 @@ def test_two_tabs_never_lose_an_answer_and_the_newest_change_wins(
     attempt = _start(client, candidate, contest)
     first, second = stamp(), stamp()
     # Tab A answers item 1, tab B answers item 2: both stay.
-    assert _save(client, attempt, 1, "a", first).json()["version"] == 1
-    assert _save(client, attempt, 2, "b", second).json()["version"] == 1
+    assert _choose(client, attempt, 1, "a", first).json()["version"] == 1
+    assert _choose(client, attempt, 2, "b", second).json()["version"] == 1
     # Both tabs change item 3; tab B's change is newer but arrives first.
     older, newer = stamp(), stamp()
-    assert _save(client, attempt, 3, "d", newer).json()["saved"] is True
-    late = _save(client, attempt, 3, "c", older).json()
+    assert _choose(client, attempt, 3, "d", newer).json()["saved"] is True
+    late = _choose(client, attempt, 3, "c", older).json()
     assert late["saved"] is False
-    assert late["answer"] == "d"
+    assert late["answer"] == label(attempt, 3, "d")
     assert late["version"] == 1
     answers = dict(AttemptItem.objects.filter(attempt=attempt).values_list("position", "answer"))
     assert answers[1] == "a" and answers[2] == "b" and answers[3] == "d"
@@ -218,7 +223,10 @@ def test_the_key_never_reaches_the_browser(client, contest, admitted, candidate)
 
     for item in attempt.items.all():
         chunk = html.split(f'id="item-{item.position}"')[1].split("</fieldset>")[0]
-        assert re.findall(r'value="([a-d])"', chunk) == item.option_order
+        # Each option under this paper's own label, not the bank's option id.
+        assert re.findall(r'value="([a-d])"', chunk) == [
+            label(attempt, item, o) for o in item.option_order
+        ]
     assert any(order[0] != "a" for order in orders)
 
 
@@ -281,9 +289,9 @@ def test_result_shows_sections_and_which_items_were_right_but_no_keys(
 ):
     attempt = _start(client, candidate, contest, lang="en")
     items = list(attempt.items.order_by("position"))
-    _save(client, attempt, 1, "a", stamp())
+    _choose(client, attempt, 1, "a", stamp())
     wrong = next(o for o in items[1].option_order if o != "a")
-    _save(client, attempt, 2, wrong, stamp())
+    _choose(client, attempt, 2, wrong, stamp())
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/en/tests/attempt/{attempt.pk}/submit/")
     html = client.get(f"/en/tests/attempt/{attempt.pk}/result/").content.decode()

@@ -8,6 +8,7 @@ from recruitment.models import StageResult
 from testing_center import services
 from testing_center.models import Attempt
 from tests.testing_center.factories import make_blueprint, make_question, make_topic, small_bank
+from tests.testing_center.helpers import label
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_a_visitor_takes_a_practice_test_and_sees_keys_and_explanations(client, 
     assert attempt.application_id is None and attempt.sitting_id is None
     page = client.get(f"/en/tests/attempt/{attempt.pk}/")
     assert page.status_code == 200
-    posted = {f"item-{i.position}": "a" for i in attempt.items.all()}
+    posted = {f"item-{i.position}": label(attempt, i, "a") for i in attempt.items.all()}
     client.post(f"/en/tests/attempt/{attempt.pk}/submit/", posted)
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.SCORED and attempt.passed is True

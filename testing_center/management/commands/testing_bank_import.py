@@ -40,6 +40,8 @@ class Command(BaseCommand):
                         f"{report.unchanged} unchanged, {report.topics_created} new topics."
                     )
                 )
+                for warning in report.warnings:
+                    self.stderr.write(self.style.WARNING(warning.message))
                 continue
             failed = True
             self.stderr.write(f"{path.name}: nothing imported, {len(report.errors)} error(s):")
