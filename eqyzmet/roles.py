@@ -20,6 +20,12 @@ class Role(models.TextChoices):
     ETHICS_COMMISSIONER = "ethics_commissioner", _("Ethics commissioner")
     MANAGER = "manager", _("Manager")
     EMPLOYEE = "employee", _("Employee")
+    # Records the services a unit delivers and hands the citizen a one-time rating link; never
+    # for themselves (evaluation.services.citizen_link_issue).
+    SERVICE_DESK = "service_desk", _("Service desk officer")
+    # The authorised body's keepers of the national test bank: the only staff who see its
+    # answer keys (testing_center.services.may_edit_topic).
+    BANK_KEEPER = "bank_keeper", _("Keeper of the national test bank")
 
 
 # Roles whose powers apply only inside the state bodies a person is assigned to.
@@ -31,11 +37,13 @@ SCOPED_ROLES = frozenset(
         Role.ETHICS_COMMISSIONER,
         Role.MANAGER,
         Role.EMPLOYEE,
+        Role.SERVICE_DESK,
+        Role.BANK_KEEPER,
     }
 )
 
 # Roles that sign in to the Django admin (the HR officers' workbench).
-ADMIN_ROLES = frozenset({Role.HR_OFFICER})
+ADMIN_ROLES = frozenset({Role.HR_OFFICER, Role.BANK_KEEPER})
 
 # "app_label.codename" for every permission a role's group holds.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -112,4 +120,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.MANAGER: [],
     Role.EMPLOYEE: [],
+    Role.SERVICE_DESK: ["evaluation.issue_rating_link"],
+    Role.BANK_KEEPER: [
+        "testing_center.keep_national_bank",
+        "testing_center.view_topic",
+        "testing_center.add_topic",
+        "testing_center.change_topic",
+        "testing_center.view_question",
+        "testing_center.add_question",
+        "testing_center.change_question",
+        "testing_center.view_questionrevision",
+        "testing_center.view_itemstatistic",
+    ],
 }

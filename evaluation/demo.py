@@ -11,7 +11,6 @@ import datetime as dt
 import random
 from decimal import Decimal
 
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from eqyzmet.demo import DEMO_PASSWORD
@@ -89,10 +88,7 @@ def _mid_period(cycle: Cycle, rng: random.Random) -> dt.datetime:
 def _desk_officer(unit: StateBody) -> User:
     """The unit's service desk: issues citizens' rating links; not evaluated itself."""
     desk = _account(DESK_EMAIL)
-    staff_assign(user=desk, role=Role.EMPLOYEE, state_body=unit)
-    desk.user_permissions.add(
-        Permission.objects.get(content_type__app_label="evaluation", codename="issue_rating_link")
-    )
+    staff_assign(user=desk, role=Role.SERVICE_DESK, state_body=unit)
     return User.objects.get(pk=desk.pk)  # fresh: no cached permissions
 
 

@@ -321,7 +321,7 @@ def desk_bodies(user: User) -> QuerySet[StateBody]:
     the bodies they work in (and beneath); every body for a platform administrator."""
     if not user.is_authenticated or not user.has_perm("evaluation.issue_rating_link"):
         return StateBody.objects.none()
-    return state_bodies_in_scope(user=user, role=Role.EMPLOYEE)
+    return state_bodies_in_scope(user=user, role=Role.SERVICE_DESK)
 
 
 def desk_employees(*, user: User) -> QuerySet[Employee]:

@@ -77,13 +77,13 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "staff:observer_competition": OBJECT,
     # Evaluation pages need an employee record as well as the role (a role alone opens
     # nothing); with records they are tested in tests/evaluation/test_views.py.
-    "evaluation:home": frozenset({"hr_officer", "manager"}),
+    "evaluation:home": frozenset({"hr_officer", "manager", "bank_keeper"}),
     "evaluation:my_results": frozenset(),
     "evaluation:my_assessment": OBJECT,
     "evaluation:acknowledge": OBJECT,
     "evaluation:contest": OBJECT,
     "evaluation:my_kpi_report": OBJECT,
-    "evaluation:citizen_link_issue": frozenset(),
+    "evaluation:citizen_link_issue": frozenset({"service_desk"}),
     "evaluation:evidence": OBJECT,
     "evaluation:feedback": OBJECT,
     "evaluation:unit": frozenset({"manager"}),

@@ -15,6 +15,8 @@ from tests.factories import UserFactory, make_state_body
 pytestmark = pytest.mark.django_db
 
 ROLE_NAMES = {
+    "service_desk",
+    "bank_keeper",
     "candidate",
     "hr_officer",
     "commission_member",
@@ -25,7 +27,7 @@ ROLE_NAMES = {
 }
 
 
-def test_setup_roles_twice_leaves_exactly_the_seven_roles_with_their_permissions():
+def test_setup_roles_twice_leaves_exactly_the_roles_with_their_permissions():
     call_command("setup_roles")
     first = {
         g.name: set(g.permissions.values_list("codename", flat=True)) for g in Group.objects.all()

@@ -7,7 +7,13 @@ from django.conf import settings
 from eqyzmet.roles import Role
 
 SECOND_FACTOR_ROLES = frozenset(
-    {Role.HR_OFFICER, Role.COMMISSION_MEMBER, Role.ETHICS_COMMISSIONER, Role.MANAGER}
+    {
+        Role.HR_OFFICER,
+        Role.COMMISSION_MEMBER,
+        Role.ETHICS_COMMISSIONER,
+        Role.MANAGER,
+        Role.BANK_KEEPER,
+    }
 )
 
 

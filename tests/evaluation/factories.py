@@ -67,12 +67,7 @@ def pdf(name="evidence.pdf", size=None) -> SimpleUploadedFile:
 
 def desk_officer(body):
     """A service-desk officer of ``body``: issues citizens' rating links, is not evaluated."""
-    from django.contrib.auth.models import Permission
-
     from eqyzmet.models import User
 
-    user = person(Role.EMPLOYEE, body)
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="evaluation", codename="issue_rating_link")
-    )
+    user = person(Role.SERVICE_DESK, body)
     return User.objects.get(pk=user.pk)  # a fresh object: no cached permissions

@@ -65,9 +65,12 @@ def test_an_employee_cannot_issue_links_for_themselves(emp, department, manager)
 
 
 def test_even_a_desk_officer_cannot_issue_for_themselves(department, manager, competencies):
-    officer_as_employee = employee(department, supervisor=manager)
-    officer_as_employee.user.user_permissions.add(desk_officer(department).user_permissions.get())
     from eqyzmet.models import User
+    from eqyzmet.roles import Role
+    from eqyzmet.services import staff_assign
+
+    officer_as_employee = employee(department, supervisor=manager)
+    staff_assign(user=officer_as_employee.user, role=Role.SERVICE_DESK, state_body=department)
 
     user = User.objects.get(pk=officer_as_employee.user_id)
     with pytest.raises(ApplicationError) as refused:
