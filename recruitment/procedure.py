@@ -132,11 +132,20 @@ def advance_blockers(competition: Competition, *, now: dt.datetime | None = None
     now = now or timezone.now()
     if competition.status not in BETWEEN_STAGES:
         return [_status_refusal(competition)]
+    nobody = Blocker(
+        "nobody_in_the_running",
+        _(
+            "No code is left in the running, so there is no stage to hold and nobody to "
+            "rank. Cancel the competition, giving the reason; it can be announced again."
+        ),
+    )
+    if not competition.applications.filter(status__in=IN_THE_RUNNING).exists():
+        return [nobody]
     if competition.status in (S.APPLICATIONS_CLOSED, S.WRITTEN_LOCKED):
         return []
     stage = current_stage(competition)
     if stage is None:
-        return []
+        return [nobody]
     blockers = []
     waiting = not_finished(competition=competition, stage=stage).count()
     if waiting and stage.is_commission_scored:
