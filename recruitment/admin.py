@@ -484,6 +484,15 @@ class AppealDecisionForm(forms.Form):
         label=_("Corrected score"), required=False, max_digits=8, decimal_places=3
     )
     answer = forms.CharField(label=_("Answer to the candidate"), widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason for changing the winner (only if asked)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A corrected score that moves the winner's place after the winner was revealed "
+            "or appointed is refused until you give the reason; it goes on the record."
+        ),
+    )
 
 
 @admin.register(Appeal)
@@ -518,6 +527,7 @@ class AppealAdmin(ObjectPagesAdmin, StateBodyScopedAdmin):
                 upheld=data["upheld"],
                 answer=data["answer"],
                 corrected_score=data["corrected_score"],
+                reason=data["reason"],
             ),
             success_message=_("The appeal is decided."),
             success_url=reverse("admin:recruitment_appeal_change", args=[pk]),

@@ -653,3 +653,71 @@ class ReserveEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.code} until {self.valid_until}"
+
+
+# --- Notifications -----------------------------------------------------------------------
+
+
+class Notification(models.Model):
+    """An e-mail owed to a candidate: a durable outbox row (``recruitment.notifications``).
+
+    Like the escrow it holds plain ids only: the application and the event, never an
+    address, a name or a user id. The recipient is found through the escrow when the e-mail
+    is sent. A row without an application is a broadcast (a stage's results, the final
+    results): it is fanned out into one row per code after the commit, so the action that
+    raised it writes exactly one row whatever the number of candidates.
+    """
+
+    class Event(models.TextChoices):
+        APPLICATION_RECEIVED = "application_received"
+        STAGE_OPENED = "stage_opened"
+        STAGE_RESULT = "stage_result"
+        APPEAL_DECIDED = "appeal_decided"
+        FINAL_RESULT = "final_result"
+        PLACE_CHANGED = "place_changed"
+        RESERVE_EXPIRED = "reserve_expired"
+        WITHDRAWN = "withdrawn"
+
+    application_id = models.BigIntegerField(null=True, editable=False)
+    event = models.CharField(max_length=32, choices=Event.choices, editable=False)
+    # What the event is about: the stage, the appeal, the competition or the reserve entry.
+    ref = models.BigIntegerField(default=0, editable=False)
+    # Only for a broadcast: which codes it concerns when that is not derivable later.
+    params = models.JSONField(default=dict, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Sent (or, for a broadcast, fanned out). Claimed by a conditional UPDATE from NULL.
+    sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    failures = models.PositiveSmallIntegerField(default=0, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application_id", "event", "ref"],
+                condition=models.Q(application_id__isnull=False),
+                name="one_notification_per_event",
+            ),
+            models.UniqueConstraint(
+                fields=["event", "ref"],
+                condition=models.Q(application_id__isnull=True),
+                name="one_broadcast_per_event",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="notification_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.event} #{self.pk}"
+
+
+class StaffDigest(models.Model):
+    """One daily digest per staff member and day: the row is the claim, so a digest is
+    never sent twice however often the task runs."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_day")]
+
+    def __str__(self) -> str:
+        return f"digest {self.day} #{self.user_id}"

@@ -173,7 +173,8 @@ def advance_blockers(competition: Competition, *, now: dt.datetime | None = None
                 "closes": _when(stage.closes_at),
             }
         blockers.append(Blocker("window_open", message))
-    appeals = open_appeals(competition=competition, stage=stage).count()
+    # An open appeal of this stage, or of an earlier one, may bring a code back into it.
+    appeals = open_appeals(competition=competition).count()
     if appeals:
         blockers.append(_appeal_blocker(appeals))
     return blockers
@@ -217,9 +218,9 @@ def lock_ranking_blockers(competition: Competition) -> list[Blocker]:
                     % {"count": waiting, "stage": stage.get_kind_display()},
                 )
             )
-        appeals = open_appeals(competition=competition, stage=stage).count()
-        if appeals:
-            blockers.append(_appeal_blocker(appeals))
+    appeals = open_appeals(competition=competition).count()
+    if appeals:
+        blockers.append(_appeal_blocker(appeals))
     return blockers
 
 

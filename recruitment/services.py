@@ -23,7 +23,7 @@ from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.uploads import upload_check
 from eqyzmet.vault import blind_index
-from recruitment import eligibility, procedure
+from recruitment import eligibility, notifications, procedure
 from recruitment.codes import new_code
 from recruitment.iin import iin_birth_date, iin_is_valid
 from recruitment.models import (
@@ -347,6 +347,7 @@ def application_submit(*, user, competition: Competition, vacancy, consent: bool
         state_body=competition.state_body,
         details={"code": application.code, "eligible": eligible},
     )
+    notifications.application_received_raised(application=application)
     return application
 
 
@@ -378,6 +379,7 @@ def application_withdraw(*, user, application: Application) -> Application:
         state_body=application.competition.state_body,
         details={"code": application.code},
     )
+    notifications.application_withdrawn_raised(application=application)
     return application
 
 
@@ -518,6 +520,7 @@ def competition_advance(*, competition: Competition, actor) -> Competition:
         actor=actor,
         details={"stage": next_stage.kind},
     )
+    notifications.stage_opened_raised(stage=next_stage)
     return competition
 
 
@@ -601,6 +604,7 @@ def competition_publish_results(*, competition: Competition, actor) -> Competiti
     _places_assign(competition)
     competition.stages.filter(results_published_at=None).update(results_published_at=timezone.now())
     _transition(competition, S.RESULTS_PUBLISHED, actor=actor)
+    notifications.final_results_raised(competition=competition)
     return competition
 
 
@@ -784,6 +788,7 @@ def _stage_results_publish(*, stage: Stage, actor) -> Stage:
             target=stage,
             state_body=stage.competition.state_body,
         )
+        notifications.stage_results_raised(stage=stage)
     return stage
 
 
@@ -1156,7 +1161,8 @@ def appeal_decide(
             _restore_after_appeal(application=application, stage=appeal.stage)
         competition = _locked_competition(application.competition)
         if competition.status in RANKED:
-            _rerank_after_correction(competition=competition, actor=actor, reason=reason)
+            changes = _rerank_after_correction(competition=competition, actor=actor, reason=reason)
+            notifications.places_changed_raised(appeal=appeal, changes=changes)
     appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REJECTED
     appeal.answer = answer.strip()
     appeal.corrected_score = corrected_score if upheld else None
@@ -1174,6 +1180,7 @@ def appeal_decide(
             "corrected_score": str(corrected_score) if corrected_score is not None else None,
         },
     )
+    notifications.appeal_decided_raised(appeal=appeal)
     return appeal
 
 

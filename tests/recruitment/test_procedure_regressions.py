@@ -232,3 +232,45 @@ def test_ending_a_stage_publishes_its_results_so_an_eliminated_candidate_can_app
         text="Question 12 had two correct options; please check the key of that item.",
     )
     assert appeal.status == Appeal.Status.SUBMITTED
+
+
+def test_a_correction_that_moves_the_winner_after_a_reveal_names_the_codes_and_needs_a_reason(
+    staff,
+):
+    from eqyzmet.models import AuditEvent
+
+    competition, apps = _open_and_close(staff, [(Stage.Kind.ESSAY, "5", "3", None, "1")], n=3)
+    services.competition_advance(competition=competition, actor=staff.hr)
+    _mark(competition, dict(zip(apps, ["4.5", 4, "3.5"], strict=True)))
+    services.competition_advance(competition=competition, actor=staff.hr)
+    services.competition_publish_results(competition=competition, actor=staff.hr)
+    winner = Application.objects.get(competition=competition, rank=1)
+    services.application_reveal(
+        application=winner, actor=staff.hr, purpose="winner", reason="Winner: document check"
+    )
+    essay = competition.stages.get(kind=Stage.Kind.ESSAY)
+    appeal = services.appeal_submit(
+        user=_owner(apps[1]),
+        application=apps[1],
+        stage=essay,
+        text="Two criteria of the rubric were not applied to my essay at all.",
+    )
+    decide = {
+        "appeal": appeal,
+        "actor": staff.hr,
+        "upheld": True,
+        "answer": "Upheld after a second reading.",
+        "corrected_score": Decimal(5),
+    }
+    with pytest.raises(ApplicationError) as refused:
+        services.appeal_decide(**decide)
+    assert refused.value.code == "crosses_winner_line"
+    assert winner.code in refused.value.message and apps[1].code in refused.value.message
+    assert Appeal.objects.get(pk=appeal.pk).status == Appeal.Status.SUBMITTED  # nothing changed
+    assert _status(winner).status == Application.Status.WINNER
+
+    services.appeal_decide(**decide, reason="The commission's second reading changes the order")
+    assert _status(apps[1]).status == Application.Status.WINNER
+    assert _status(winner).status == Application.Status.RESERVE
+    reranked = AuditEvent.objects.filter(action="competition.reranked").latest("seq")
+    assert reranked.details["reason"].startswith("The commission's second reading")
