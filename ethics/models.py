@@ -8,10 +8,13 @@ Internal notes live in their own table, which no reporter-facing selector ever r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.models import StateBody
@@ -62,6 +65,173 @@ INTEGRITY_SIGNALS = {
         "Citizens' ratings far above the unit, mostly from one desk officer's links"
     ),
 }
+
+
+# --- Evidence of system-raised cases, in words ---------------------------------------------
+#
+# The raising apps store plain JSON under their own keys; the commissioner reads labelled,
+# translated rows. Ethics imports no other app, so the words for the values it must explain
+# (a reveal's purpose, a stage, a statistical test) live here too.
+
+REVEAL_PURPOSES = {
+    "winner": _("Winner: document check and appointment"),
+    "reserve": _("Reserve"),
+    "interview": _("Interview shortlist"),
+    "document_check": _("Document check after a disqualification"),
+}
+STAGES = {
+    "legislation_test": _("Legislation test"),
+    "personal_qualities": _("Personal-qualities test"),
+    "essay": _("Essay"),
+    "interview": _("Interview"),
+}
+STATISTICAL_TESTS = {"poisson_binomial_upper_tail": _("Poisson-binomial upper tail")}
+
+# key -> (label, how to show the value). "person": a user id, shown as the staff member's
+# name (see ethics.selectors.case_evidence_rows); "id": a record number in another app.
+EVIDENCE_FIELDS: dict[str, tuple] = {
+    "competition": (_("Competition"), "text"),
+    "code": (_("Code"), "text"),
+    "application_code": (_("Code"), "text"),
+    "codes": (_("Codes"), "text"),
+    "purpose": (_("Purpose"), REVEAL_PURPOSES),
+    "reason": (_("Reason"), "text"),
+    "revealed_by": (_("Revealed by"), "person"),
+    "rank": (_("Rank"), "number"),
+    "positions": (_("Places revealed"), "number"),
+    "stage": (_("Stage"), STAGES),
+    "redacted": (_("Identifying details removed from the essay"), "text"),
+    "score": (_("Score"), "number"),
+    "anomaly_score": (_("Anomaly score"), "number"),
+    "items_answered": (_("Items answered"), "number"),
+    "items_faster_than_threshold": (_("Items answered faster than the threshold"), "number"),
+    "threshold_seconds": (_("Time threshold, seconds"), "number"),
+    "share_threshold": (_("Share of fast answers that raises the flag"), "number"),
+    "total_seconds": (_("Total time, seconds"), "number"),
+    "sitting_median_total_seconds": (_("Median total time in the sitting, seconds"), "number"),
+    "total_robust_z": (_("Deviation of the total time (robust z)"), "number"),
+    "median_item_robust_z": (_("Deviation of the typical item time (robust z)"), "number"),
+    "most_unusual_items": (_("Most unusual items, seconds"), "text"),
+    "attempts_in_sitting": (_("Attempts in the sitting"), "number"),
+    "z_threshold": (_("Deviation threshold (z)"), "number"),
+    "item_id": (_("Item"), "text"),
+    "cosine_similarity": (_("Similarity of the answers"), "number"),
+    "threshold": (_("Threshold"), "number"),
+    "answer_lengths": (_("Answer lengths, characters"), "number"),
+    "answers_compared": (_("Answers compared"), "number"),
+    "identical_wrong_answers": (_("Identical wrong answers"), "number"),
+    "expected_under_independence": (_("Expected when working independently"), "number"),
+    "p_value": (_("Probability by chance (p-value)"), "number"),
+    "test": (_("Statistical test"), STATISTICAL_TESTS),
+    "bonferroni_threshold": (_("Significance threshold (Bonferroni)"), "number"),
+    "pairs_tested": (_("Pairs compared"), "number"),
+    "wrong_answers": (_("Wrong answers of each"), "number"),
+    "items": (_("Items"), "number"),
+    "left_the_window": (_("Times the test window was left"), "number"),
+    "pasted": (_("Times text was pasted"), "number"),
+    "employee_id": (_("Employee"), "id"),
+    "period": (_("Period"), "text"),
+    "ratings": (_("Citizens' ratings"), "number"),
+    "average": (_("Average rating"), "number"),
+    "unit_ratings": (_("Ratings in the unit"), "number"),
+    "unit_average": (_("Average rating in the unit"), "number"),
+    "unit_spread": (_("Spread of ratings in the unit"), "number"),
+    "top_desk_officer_id": (_("Desk officer who issued most of the links"), "person"),
+    "top_desk_officer_links": (_("Links issued by that desk officer"), "number"),
+    "assessment_id": (_("Assessment"), "id"),
+    "evaluation_code": (_("Evaluation"), "text"),
+    "cycle": (_("Evaluation cycle"), "text"),
+    "composite": (_("Composite score"), "number"),
+    "band": (_("Band"), "text"),
+}
+# Shown on its own line of the case page (``EthicsCase.signal_label``).
+EVIDENCE_SHOWN_ELSEWHERE = ("signal",)
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    key: str
+    label: str
+    value: str
+
+
+def _evidence_number(value) -> str:
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if not number.is_finite():
+        return str(value)
+    return formats.number_format(number, use_l10n=True, force_grouping=abs(number) >= 10000)
+
+
+def _evidence_text(value) -> str:
+    """Any JSON value as plain text: numbers in the reader's way, never a dict or list repr."""
+    if value is None or value == "" or value == [] or value == {}:
+        return "—"
+    if isinstance(value, bool | int | float | Decimal):
+        return _evidence_number(value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_evidence_text(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_evidence_text(v) for v in value)
+    return str(value)
+
+
+def humanise_key(key: str) -> str:
+    """``top_desk_officer_id`` → ``Top desk officer id``: an unknown key, in words."""
+    words = " ".join(key.replace("_", " ").replace(".", " ").split())
+    return words[:1].upper() + words[1:] if words else "—"
+
+
+def evidence_person_ids(evidence) -> set[int]:
+    """The user ids a case's evidence names (the selector resolves them in one query)."""
+    if not isinstance(evidence, dict):
+        return set()
+    return {
+        value
+        for key, value in evidence.items()
+        if EVIDENCE_FIELDS.get(key, ("", ""))[1] == "person"
+        and isinstance(value, int)
+        and not isinstance(value, bool)
+    }
+
+
+def _evidence_value(how, value, people: dict[int, str]) -> str:
+    if isinstance(how, dict):
+        if isinstance(value, str) and value in how:
+            return str(how[value])
+        return humanise_key(value) if isinstance(value, str) else _evidence_text(value)
+    if how == "person":
+        if value is None:
+            return "—"
+        return people.get(value) or _("user No. %(id)s") % {"id": _evidence_text(value)}
+    if how == "id":
+        return _("No. %(id)s") % {"id": value} if value not in (None, "") else "—"
+    return _evidence_text(value)
+
+
+def evidence_rows(evidence, *, people: dict[int, str] | None = None) -> list[EvidenceRow]:
+    """A case's evidence as labelled rows in the active language. Unknown keys keep their
+    place, in words, with their value as plain text."""
+    if not isinstance(evidence, dict):
+        return [EvidenceRow("evidence", str(_("Evidence")), _evidence_text(evidence))]
+    rows = []
+    for key, value in evidence.items():
+        if (
+            key in EVIDENCE_SHOWN_ELSEWHERE
+            and isinstance(value, str)
+            and value in INTEGRITY_SIGNALS
+        ):
+            continue
+        label, how = EVIDENCE_FIELDS.get(key, (None, "text"))
+        if key == "signal":
+            label, how = _("Signal"), INTEGRITY_SIGNALS
+        shown = _evidence_value(how, value, people or {})
+        rows.append(EvidenceRow(key, str(label or humanise_key(str(key))), str(shown)))
+    return rows
 
 
 class Status(models.TextChoices):

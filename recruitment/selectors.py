@@ -155,30 +155,76 @@ def own_mark(*, member: CommissionMember, application: Application, stage: Stage
     ).first()
 
 
-CANDIDATE_ACTIONS = ("application.submitted", "application.withdrawn")
+# A candidate's own acts would stamp a code with the moment it was sent (an application, an
+# appeal), and a withdrawal followed by a new code would link the two codes of one person.
+CANDIDATE_ACTIONS = ("application.submitted", "application.withdrawn", "appeal.submitted")
+# A test is scored the moment the candidate hands it in, so its result event would carry that
+# moment; results marked by the commission are the commission's acts.
+COMMISSION_STAGES = (Stage.Kind.ESSAY, Stage.Kind.INTERVIEW)
 
 
 def competition_ledger(*, competition: Competition) -> QuerySet:
-    """The anonymised ledger an observer reads: every audit event about the competition and
-    its applications (codes, stages, scores, reveals with reasons), but not the candidates'
-    own submissions and withdrawals: the table of codes shows each code's status."""
+    """The anonymised ledger an observer reads: every audit event about the competition, its
+    stages, commission, applications and appeals (codes, stages, scores, reveals with
+    reasons, appeal decisions), but not the candidates' own acts: the table of codes shows
+    each code's status."""
     from django.db.models import CharField
     from django.db.models.functions import Cast
 
     from eqyzmet.models import AuditEvent
+    from recruitment.models import Appeal
 
-    application_ids = (
-        Application.objects.filter(competition=competition)
-        .annotate(pk_text=Cast("pk", CharField()))
-        .values("pk_text")
-    )
+    def ids(queryset):
+        return queryset.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
+
     return (
         AuditEvent.objects.filter(
             Q(target_type="recruitment.competition", target_id=str(competition.pk))
-            | Q(target_type="recruitment.application", target_id__in=application_ids)
+            | Q(
+                target_type="recruitment.application",
+                target_id__in=ids(Application.objects.filter(competition=competition)),
+            )
+            | Q(
+                target_type="recruitment.stage",
+                target_id__in=ids(Stage.objects.filter(competition=competition)),
+            )
+            | Q(
+                target_type="recruitment.commissionmember",
+                target_id__in=ids(CommissionMember.objects.filter(competition=competition)),
+            )
+            | Q(
+                target_type="recruitment.appeal",
+                target_id__in=ids(Appeal.objects.filter(application__competition=competition)),
+            )
         )
-        # A candidate's own acts would stamp a code with the moment it was sent, and a
-        # withdrawal followed by a new code would link the two codes of one person.
         .exclude(action__in=CANDIDATE_ACTIONS)
+        .filter(~Q(action="stage_result.recorded") | Q(details__stage__in=COMMISSION_STAGES))
         .order_by("seq")
     )
+
+
+def competition_ledger_lines(*, competition: Competition, events) -> list:
+    """One page of the ledger as sentences. Two queries whatever the page holds: the
+    competition's stages, and the stages of the appeals the page names."""
+    from recruitment.ledger import LedgerContext, StageRef, ledger_lines
+    from recruitment.models import Appeal
+
+    events = list(events)
+    stages = list(competition.stages.order_by("position").values_list("pk", "kind"))
+    number = {pk: index for index, (pk, _kind) in enumerate(stages, start=1)}
+    appeal_ids = [e.target_id for e in events if e.target_type == "recruitment.appeal"]
+    appeal_stages = {}
+    if appeal_ids:
+        rows = Appeal.objects.filter(
+            pk__in=[int(pk) for pk in appeal_ids if pk.isdigit()],
+            application__competition=competition,
+        ).values_list("pk", "stage_id", "stage__kind")
+        appeal_stages = {
+            str(pk): StageRef(position=number.get(stage_id, 0), kind=kind)
+            for pk, stage_id, kind in rows
+        }
+    context = LedgerContext(
+        stages={str(pk): StageRef(position=number[pk], kind=kind) for pk, kind in stages},
+        appeal_stages=appeal_stages,
+    )
+    return ledger_lines(events, context)

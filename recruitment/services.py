@@ -518,7 +518,12 @@ def competition_advance(*, competition: Competition, actor) -> Competition:
         competition,
         STAGE_STATUS[next_stage.kind],
         actor=actor,
-        details={"stage": next_stage.kind},
+        details={
+            "stage": next_stage.kind,
+            "admitted": competition.applications.filter(
+                current_stage=next_stage, status__in=IN_THE_RUNNING
+            ).count(),
+        },
     )
     notifications.stage_opened_raised(stage=next_stage)
     return competition
@@ -577,7 +582,12 @@ def _rank_and_lock(competition: Competition, *, actor) -> Competition:
     _rank(competition)
     now = timezone.now()
     competition.stages.filter(locked_at=None).update(locked_at=now)
-    _transition(competition, S.RANKING_LOCKED, actor=actor)
+    _transition(
+        competition,
+        S.RANKING_LOCKED,
+        actor=actor,
+        details={"ranked": competition.applications.exclude(rank=None).count()},
+    )
     return competition
 
 
@@ -787,6 +797,14 @@ def _stage_results_publish(*, stage: Stage, actor) -> Stage:
             actor=actor,
             target=stage,
             state_body=stage.competition.state_body,
+            details={
+                "stage": stage.kind,
+                "position": stage.position,
+                **StageResult.objects.filter(stage=stage).aggregate(
+                    passed=Count("pk", filter=Q(passed=True)),
+                    failed=Count("pk", filter=Q(passed=False)),
+                ),
+            },
         )
         notifications.stage_results_raised(stage=stage)
     return stage
@@ -1143,6 +1161,7 @@ def appeal_decide(
     if len(answer.strip()) < 10:
         raise ApplicationError(_("Write the answer to the candidate."), code="answer_required")
     result = StageResult.objects.filter(application=appeal.application, stage=appeal.stage).first()
+    previous = str(result.score) if result is not None else None
     if upheld and corrected_score is not None:
         if not (Decimal(0) <= corrected_score <= appeal.stage.max_score):
             raise ApplicationError(
@@ -1178,6 +1197,8 @@ def appeal_decide(
             "code": appeal.application.code,
             "upheld": upheld,
             "corrected_score": str(corrected_score) if corrected_score is not None else None,
+            "stage": appeal.stage.kind,
+            "previous_score": previous if upheld and corrected_score is not None else None,
         },
     )
     notifications.appeal_decided_raised(appeal=appeal)

@@ -103,8 +103,14 @@ def commission_mark(request, seat_id: int, application_id: int):
     """Commission member: give one code a mark (0..max) with a comment."""
     seat = _own_seat(request, seat_id)
     application = get_object_or_404(
-        Application, pk=application_id, competition_id=seat.competition_id
+        Application.objects.select_related("current_stage"),
+        pk=application_id,
+        competition_id=seat.competition_id,
     )
+    if application.current_stage is not None and application.current_stage.kind == "essay":
+        # One total would bypass the rubric: essays are marked on their own page.
+        messages.error(request, _("Essays are marked on the essay page, criterion by criterion."))
+        return redirect("staff:commission_queue", seat_id=seat.pk)
     try:
         score = Decimal(request.POST.get("score", "").replace(",", "."))
     except InvalidOperation:
@@ -224,8 +230,14 @@ def observer_competition(request, competition_id: int):
         request.GET.get("page")
     )
     applications = selectors.applications_for_review(competition=competition)
+    lines = selectors.competition_ledger_lines(competition=competition, events=ledger)
     return render(
         request,
         "recruitment/staff/observer_competition.html",
-        {"competition": competition, "ledger": ledger, "applications": applications},
+        {
+            "competition": competition,
+            "ledger": ledger,
+            "lines": lines,
+            "applications": applications,
+        },
     )
