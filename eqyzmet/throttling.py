@@ -70,6 +70,13 @@ def client_address(request) -> str:
     return forwarded[-trusted]
 
 
+def axes_client_address(request) -> str | None:
+    """``client_address`` for django-axes, which stores it in an ``inet`` column: None, not
+    a placeholder, when a request carries no address (``Client.force_login``, scripts)."""
+    address = client_address(request)
+    return None if address == "unknown" else address
+
+
 def _increment(key: str) -> int:
     """Add one to a window counter in one atomic step and return the new value."""
     cache.add(key, 0, timeout=_KEY_TIMEOUT)
