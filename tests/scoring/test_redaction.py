@@ -1,8 +1,17 @@
+import json
+
 import pytest
 
 from benchmarks.redaction_eval import evaluate
 from testing_center.redaction import redact_text
-from tests.scoring.redaction_cases import CASES
+from tests.scoring.redaction_cases import (
+    AFTER_HELDOUT_CASES,
+    CASES,
+    FINDING_CASES,
+    MORE_CASES,
+    PLAIN_CASES,
+    expected_spans,
+)
 
 
 def test_every_language_has_at_least_twenty_cases():
@@ -62,3 +71,76 @@ def test_plain_essay_text_raises_no_flag():
 
 def test_empty_text_is_returned_unchanged():
     assert redact_text("").text == "" and redact_text("").redactions == ()
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"), FINDING_CASES + MORE_CASES + AFTER_HELDOUT_CASES
+)
+def test_identifying_forms_reviewers_used_to_see_are_redacted_and_flagged(language, text, expected):
+    result = redact_text(text)
+    predicted = [(r.kind, r.start, r.end) for r in result.redactions]
+    for kind, start, end in expected_spans(text, expected):
+        assert any(k == kind and s <= start and end <= e for k, s, e in predicted), (
+            f"{kind} {text[start:end]!r} not redacted in {result.text!r}"
+        )
+        assert text[start:end] not in result.text
+    assert result.possible_self_identification
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), PLAIN_CASES)
+def test_laws_articles_years_sums_and_percentages_are_left_alone(language, text, expected):
+    result = redact_text(text)
+    assert result.text == text
+    assert not result.possible_self_identification
+
+
+def test_spans_refer_to_the_original_text_when_matching_on_its_normalised_copy():
+    # Full-width letters and digits and a ligature change under NFKC; spans must not shift.
+    email = "\uff41\uff53\uff45\uff4c\uff20mail.kz"
+    iin = "".join(chr(0xFF10 + int(d)) for d in "910820300018")
+    text = f"The \ufb01rst contact: {email}, IIN {iin}."
+    result = redact_text(text)
+    assert result.text == "The \ufb01rst contact: [EMAIL], IIN [IIN]."
+    assert [(r.kind, text[r.start : r.end]) for r in result.redactions] == [
+        ("EMAIL", email),
+        ("IIN", iin),
+    ]
+
+
+def test_a_zero_width_space_does_not_hide_an_email():
+    text = "Write to aigerim\u200b@mail.kz today."
+    assert redact_text(text).text == "Write to [EMAIL] today."
+
+
+def test_every_group_meets_the_recall_target_on_the_dev_cases(figures):
+    for language in ("ru", "kk", "en"):
+        for group in ("names", "identifiers", "contacts", "addresses", "employers"):
+            assert figures[f"{language}/{group}"]["recall"] >= 0.95, (language, group)
+
+
+def test_the_evaluation_reads_a_held_out_file_and_reports_each_language_and_group(tmp_path, capsys):
+    from benchmarks.redaction_eval import main
+
+    path = tmp_path / "heldout.json"
+    path.write_text(
+        json.dumps(
+            [
+                {
+                    "language": "en",
+                    "text": "I am Arman Bekov, call +7 701 234 56 78.",
+                    "spans": [["NAME", "Arman Bekov"], ["PHONE", "+7 701 234 56 78"]],
+                },
+                {"language": "kk", "text": "Мемлекеттік қызмет адал болуы тиіс.", "spans": []},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    summary = main(["--heldout", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert any(
+        line.startswith("heldout  en  names") and "target recall>=0.95: MET" in line
+        for line in lines
+    )
+    assert summary["heldout"]["en/contacts"]["recall"] == 1.0
+    assert summary["heldout"]["clean_texts"] == {"texts": 1, "flagged": 0}
+    assert json.loads(lines[-1])["heldout_targets"]["en/names"] is True
