@@ -96,6 +96,16 @@ def stage_opened_raised(*, stage: Stage) -> None:
     _broadcast(event=E.STAGE_OPENED, ref=stage.pk)
 
 
+def stage_opened_for_raised(*, application: Application, stage: Stage) -> None:
+    """An upheld appeal brought ``application`` back into ``stage``, which opened while the
+    code was out: it is told now, as the others were when the stage opened."""
+    notification, created = Notification.objects.get_or_create(
+        application_id=application.pk, event=E.STAGE_OPENED, ref=stage.pk
+    )
+    if created:
+        _send_later(notification)
+
+
 def stage_results_raised(*, stage: Stage) -> None:
     """A stage's results are published: each code with a result (or eliminated at it
     without one) gets its score and the appeal deadline."""

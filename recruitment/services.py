@@ -800,10 +800,10 @@ def _stage_results_publish(*, stage: Stage, actor) -> Stage:
             details={
                 "stage": stage.kind,
                 "position": stage.position,
-                **StageResult.objects.filter(stage=stage).aggregate(
-                    passed=Count("pk", filter=Q(passed=True)),
-                    failed=Count("pk", filter=Q(passed=False)),
-                ),
+                # Counted apart: an aggregate named "passed" would shadow the field in the
+                # other's filter (FieldError).
+                "passed": StageResult.objects.filter(stage=stage, passed=True).count(),
+                "failed": StageResult.objects.filter(stage=stage, passed=False).count(),
             },
         )
         notifications.stage_results_raised(stage=stage)
@@ -1176,8 +1176,14 @@ def appeal_decide(
         result.details = {**result.details, "corrected_by_appeal": appeal.pk, "previous": str(old)}
         result.save(update_fields=["score", "passed", "details"])
         application = Application.objects.select_for_update().get(pk=appeal.application_id)
-        if result.passed:
-            _restore_after_appeal(application=application, stage=appeal.stage)
+        restored = result.passed and _restore_after_appeal(
+            application=application, stage=appeal.stage
+        )
+        if restored and application.current_stage_id != appeal.stage_id:
+            # Back into a stage that opened while the code was out: told as the others were.
+            notifications.stage_opened_for_raised(
+                application=application, stage=application.current_stage
+            )
         competition = _locked_competition(application.competition)
         if competition.status in RANKED:
             changes = _rerank_after_correction(competition=competition, actor=actor, reason=reason)
