@@ -86,6 +86,26 @@ def api_exception_handler(exc, context):
     return response
 
 
+def schema_integer_bounds(result, generator, request, public):
+    """drf-spectacular hook: every integer in the schema is 64-bit, as the request guard
+    (``eqyzmet.middleware.HostileInputMiddleware``) enforces for addresses, queries, form
+    fields and JSON bodies."""
+
+    def bound(node):
+        if isinstance(node, dict):
+            if node.get("type") == "integer":
+                node.setdefault("maximum", 2**63 - 1)
+                node.setdefault("minimum", -(2**63))
+            for value in node.values():
+                bound(value)
+        elif isinstance(node, list):
+            for value in node:
+                bound(value)
+
+    bound(result)
+    return result
+
+
 from eqyzmet.api_auth import token_body_scope  # noqa: E402  (re-exported for apps)
 
 __all__ = [
@@ -94,6 +114,7 @@ __all__ = [
     "HasRole",
     "StateBodyOutput",
     "api_exception_handler",
+    "schema_integer_bounds",
     "token_body_scope",
 ]
 

@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Early: NUL, lone surrogates, deep JSON and oversized bodies get a 400 before any
+    # view or query sees them (after auth only so the 400 page can render the header).
+    "eqyzmet.middleware.HostileInputMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "eqyzmet.twofactor.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -228,6 +231,18 @@ CELERY_BEAT_SCHEDULE["evaluation-retention-purge"] = {
     "task": "evaluation.purge_expired_results",
     "schedule": 24 * 3600,
 }
+CELERY_BEAT_SCHEDULE["recruitment-notifications-sweep"] = {
+    # Queues candidate e-mails a dead broker or worker left unsent, and raises the e-mail of
+    # a lapsed reserve place; each send is claimed once, so a re-queue never duplicates.
+    "task": "recruitment.sweep_notifications",
+    "schedule": 120,
+}
+CELERY_BEAT_SCHEDULE["recruitment-staff-digests"] = {
+    # One digest per staff member and day, from 08:00 Almaty; hourly, so a beat that was down
+    # at eight still sends it, and never twice (the day's row is the claim).
+    "task": "recruitment.send_staff_digests",
+    "schedule": 3600,
+}
 
 # --- Users, passwords, sessions ----------------------------------------------------------
 
@@ -248,6 +263,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The number of reverse proxies in front of the application that each append the address
+# they saw to X-Forwarded-For (nginx with proxy_add_x_forwarded_for: 1). The client is then
+# the N-th address from the right; 0 ignores the header. Rate limits and the sign-in lockout
+# key on that address (eqyzmet.throttling.client_address).
+EQYZMET_TRUSTED_PROXIES = env_int("EQYZMET_TRUSTED_PROXIES", 0, minimum=0)
+
 # Failed sign-ins lock out one e-mail address from one IP address (django-axes). The first
 # backend only counts and refuses; sign-ins without a request (the test client's login(),
 # scripts) are not web attempts and pass through to Django's own backend.
@@ -258,7 +279,10 @@ AUTHENTICATION_BACKENDS = [
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
+# The pair, not the e-mail address alone: an attacker's wrong passwords must not lock the
+# owner out of the account.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "eqyzmet.throttling.axes_client_address"
 # The sign-in form's field is "username" (it holds the e-mail address), not USERNAME_FIELD.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "eqyzmet.accounts.backends.sign_in_username"
@@ -352,8 +376,16 @@ REST_FRAMEWORK = {
         "user": env_str("API_THROTTLE_USER", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "eqyzmet.api.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "eqyzmet.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
+# DRF's anonymous throttle must find the client behind the same proxies (with its default,
+# None, it keys on the whole X-Forwarded-For header, which the client writes).
+REST_FRAMEWORK["NUM_PROXIES"] = EQYZMET_TRUSTED_PROXIES
 SPECTACULAR_SETTINGS = {
     "TITLE": "eQyzmet API",
     "DESCRIPTION": "Anonymised competitive hiring into the civil service.",
@@ -363,6 +395,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Integers are 64-bit: the request guard refuses larger ones with a 400.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "eqyzmet.api.schema_integer_bounds",
+    ],
 }
 
 # --- E-mail ------------------------------------------------------------------------------
@@ -402,7 +439,16 @@ LOGGING = {
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # Django logs every 4xx/5xx with its path: paths of anonymous reporters and citizens,
+    # and one-time tokens in paths, are replaced by a label (eqyzmet.access_log).
+    "filters": {"private_paths": {"()": "eqyzmet.access_log.PrivatePathFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["private_paths"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice(
@@ -411,6 +457,8 @@ LOGGING = {
     },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Also on the logger, so Django's own console handler (DEBUG) sees the label too.
+        "django.request": {"filters": ["private_paths"]},
         # django-axes logs every sign-in at INFO; failures still show at WARNING.
         "axes": {"level": "WARNING"},
     },

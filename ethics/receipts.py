@@ -44,7 +44,7 @@ def receipt_code_new() -> str:
 def receipt_code_normalise(raw: str) -> str | None:
     """Digits only, or None if it cannot be a code (so no hash work is spent on it)."""
     code = _NON_DIGITS.sub("", raw or "")
-    if len(code) != CODE_DIGITS or not code.isdigit():
+    if len(code) != CODE_DIGITS or not (code.isascii() and code.isdigit()):
         return None
     return code
 

@@ -330,7 +330,7 @@ def unit(request, bodies):
     cycles = selectors.cycles_in_scope(bodies=bodies)
     chosen = None
     wanted = request.GET.get("cycle")
-    if wanted and wanted.isdigit():
+    if wanted and wanted.isascii() and wanted.isdigit():
         chosen = next((c for c in cycles if c.pk == int(wanted)), None)
         if chosen is None:
             raise Http404

@@ -113,7 +113,7 @@ class VacancyListApi(ListAPIView):
             ):
                 words |= Q(**{f"{field}__icontains": q})
             queryset = queryset.filter(words)
-        if (body := params.get("state_body", "")).isdigit():
+        if (body := params.get("state_body", "")).isascii() and body.isdigit():
             queryset = queryset.filter(state_body_id=int(body))
         if region := params.get("region"):
             queryset = queryset.filter(region=region)

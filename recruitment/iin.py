@@ -36,7 +36,7 @@ def iin_birth_date(iin: str) -> dt.date | None:
 
 
 def iin_is_valid(iin: str) -> bool:
-    if len(iin) != 12 or not iin.isdigit():
+    if len(iin) != 12 or not (iin.isascii() and iin.isdigit()):
         return False
     if iin_birth_date(iin) is None:
         return False
