@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from django.db import transaction
+
 from eqyzmet.errors import ApplicationError
 from testing_center import services
 from testing_center.models import Blueprint, Sitting
@@ -92,7 +94,12 @@ BLUEPRINTS = [
 def load_bank(stdout=None) -> None:
     for name in BANK_FILES:
         path = BANK_DIR / name
-        report = services.bank_import(actor=None, data=path.read_bytes(), filename=name)
+        with transaction.atomic():
+            report = services.bank_import(actor=None, data=path.read_bytes(), filename=name)
+            if report.ok and not (report.created or report.updated or report.topics_created):
+                # The bank is already loaded: undo the import's audit row too, so a second
+                # seed (`make run` seeds every time) writes nothing.
+                transaction.set_rollback(True)
         if not report.ok:
             problems = "; ".join(f"{e.row}/{e.field}: {e.message}" for e in report.errors[:5])
             raise ApplicationError(f"{name}: {problems}")
@@ -130,11 +137,62 @@ def seed(stdout) -> None:
                 services.sitting_attach(
                     actor=None, stage_id=stage.pk, blueprint=Blueprint.objects.get(code=code)
                 )
+        legislation_stage = testing.stages.filter(kind=Stage.Kind.LEGISLATION_TEST).first()
+        if legislation_stage is not None:
+            seed_finished_tests(stage_id=legislation_stage.pk)
     stdout.write(
         f"Testing center: {Blueprint.objects.count()} blueprints, "
         f"{Sitting.objects.count()} sittings."
     )
     seed_ai(stdout)
+
+
+# Two of the four admitted codes of the testing competition have sat the legislation test
+# (the demo candidate and one other have not): HR sees the window open with codes waiting.
+FINISHED_TESTS = {"arman@demo.eqyzmet.kz": 44, "dana@demo.eqyzmet.kz": 36}
+
+
+def _answer(attempt, item, correct: bool):
+    """The label this paper shows for the key (or for a wrong option)."""
+    from testing_center.models import Question, option_labels
+
+    question = item.question
+    labels = option_labels(
+        seed=attempt.seed, position=item.position, option_order=item.option_order
+    )
+    key = list(question.key)
+    if question.kind == Question.Kind.SHORT_TEXT:
+        return key[0] if correct else "—"
+    if question.kind == Question.Kind.MULTIPLE:
+        wrong = [oid for oid in item.option_order if oid not in key][:1]
+        return [labels[oid] for oid in (key if correct else wrong)]
+    if correct:
+        return labels[key[0]]
+    return next(labels[oid] for oid in item.option_order if oid not in key)
+
+
+def seed_finished_tests(*, stage_id: int) -> None:
+    """Sit the legislation test as the real candidates would: start, answer, hand in; the
+    scoring records the stage result through the recruitment's public module."""
+    from eqyzmet.models import User
+    from testing_center.models import Attempt
+
+    sitting = Sitting.objects.filter(stage_id=stage_id).first()
+    if sitting is None or sitting.attempts.exists():
+        return
+    for email, correct in FINISHED_TESTS.items():
+        attempt = services.attempt_start(
+            user=User.objects.get(email=email), sitting=sitting, language="ru"
+        )
+        items = list(attempt.items.select_related("question").order_by("position"))
+        # Spread the correct answers over the paper so every section gets its share.
+        answers = {
+            item.position: _answer(attempt, item, (n * 7) % len(items) < correct)
+            for n, item in enumerate(items)
+        }
+        services.attempt_save_many(attempt=attempt, answers=answers)
+        services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+        services.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
 
 
 # --- AI-assisted scoring -------------------------------------------------------------------
