@@ -289,6 +289,28 @@ _ADMIN_UNIT = (
     rf"{_CAP_WORD}\s+қ\."
 )
 _ADMIN_CHAIN = re.compile(rf"(?:{_ADMIN_UNIT})(?:\s*,?\s*(?:{_ADMIN_UNIT}))+")
+# The administrative noun that belongs to a place name goes with it: «Сарысу ауданында»,
+# «город Алматы», «Алматинской области», «the city of Almaty», «Almaty region». Left
+# behind, «[PLACE] ауданында» still tells what kind of place it was. Only a span already
+# found as a PLACE grows, so «в городах Казахстана», «районные акиматы» stay as written.
+_KK_ADMIN_NOUN = re.compile(
+    r"\s+(?:(?:қала|облыс|аудан|ауыл|кент|ықшам\s?аудан|шағын\s?аудан|село|округ)"
+    r"(?:сы|сі|ы|і)?(?:ның|нің|тың|тің|дың|дің|на|не|нда|нде|ндағы|ндегі|нан|нен|н|мен|"
+    r"ға|ге|қа|ке|да|де|дағы|дегі|тағы|тегі|дан|ден|тан|тен|ты|ті|ны|ні)?(?![\w-])"
+    r"|қ\.)"
+)
+_RU_ADMIN_NOUN_AFTER = re.compile(
+    r"\s+(?:област(?:ь|и|ью|ей|ям|ях|ями)|обл\.|район(?:а|е|у|ом|ы|ов)?|р-н|округ(?:а|е|у|ом)?)"
+    r"(?![\w-])"
+)
+_RU_ADJECTIVE = re.compile(r"(?:ск|цк)(?:ий|ого|ому|ом|им|ая|ой|ую|ое|ая)$")
+_EN_ADMIN_NOUN_AFTER = re.compile(r"(?i:\s+(?:city|town|district|region|oblast|village))(?![\w-])")
+_ADMIN_NOUN_BEFORE = re.compile(
+    r"(?i:(?<![\w-])(?:город(?:а|е|у|ом)?|сел(?:о|а|е|у|ом)|пос[её]л(?:ок|ка|ке|ку|ком)|"
+    r"аул(?:а|е|у|ом)?|микрорайон(?:а|е|у|ом)?|област(?:ь|и|ью)|район(?:а|е|у|ом)?|"
+    r"(?:the\s+)?(?:city|town|village|district|region)(?:\s+of)?)\s+"
+    r"|(?<![\w-])(?<!\d\s)(?<!\d)(?:г|с|пос|мкр)\.\s*)$"
+)
 _FORMS = (
     r"(?:ТОО|АО|ИП|ЖШС|АҚ|ЖК|ММ|КММ|РММ|ГУ|КГУ|РГУ|РГП|ГКП|КГП|ГККП|КГКП|РГКП|РМК|ШЖҚ|МКК|КМК|"
     r"НАО|КеАҚ|ЧУ|ҰАҚ|ОО|ҰК|НК|ҰБ|СПК|ӘКК|LLP|JSC|LLC|Ltd\.?|Inc\.?|PLC|GmbH)"
@@ -433,7 +455,7 @@ def redact_text(text: str, *, use_ner: bool = True) -> RedactionResult:
     if use_ner and _CYRILLIC.search(copy):
         spans += _ner_spans(copy)
     spans = [s for s in spans if s[2] not in ("ORG", "NAME") or not _quoted_body(copy, s)]
-    chosen = _resolve(spans)
+    chosen = _with_admin_nouns(copy, _resolve(spans))
     if starts is not None:
         chosen = _fold([(starts[s], ends[e - 1], k, src) for s, e, k, src in chosen])
     redactions = tuple(Redaction(k, s, e, KIND_TOKENS[k], src) for s, e, k, src in chosen)
@@ -444,6 +466,27 @@ def redact_text(text: str, *, use_ner: bool = True) -> RedactionResult:
         last = r.end
     out.append(text[last:])
     return RedactionResult("".join(out), redactions)
+
+
+def _with_admin_nouns(text: str, spans: list[Span]) -> list[Span]:
+    """Grow each PLACE span over the administrative noun right before or after it, unless
+    that noun belongs to another span («Алматы қаласы әкімдігі» is an employer)."""
+    grown: list[Span] = []
+    for i, (start, end, kind, source) in enumerate(spans):
+        if kind == "PLACE":
+            low = grown[-1][1] if grown else 0
+            high = spans[i + 1][0] if i + 1 < len(spans) else len(text)
+            name = text[start:end]
+            after = _KK_ADMIN_NOUN.match(text, end) or _EN_ADMIN_NOUN_AFTER.match(text, end)
+            if not after and _RU_ADJECTIVE.search(name):
+                after = _RU_ADMIN_NOUN_AFTER.match(text, end)
+            if after and after.end() <= high:
+                end = after.end()
+            before = _ADMIN_NOUN_BEFORE.search(text[max(low, start - 40) : start])
+            if before:
+                start -= len(before.group(0))
+        grown.append((start, end, kind, source))
+    return grown
 
 
 def _public_figure(name: str) -> bool:
@@ -595,6 +638,8 @@ def _heuristic_spans(text: str) -> list[Span]:
         spans.append((*match.span(1), "NAME", "heuristic"))
     for match in _RELATION.finditer(text):
         word = match.group(1)
+        if _KK_ADMIN_NOUN.match(text, match.end(1)):
+            continue  # «Әкем Сарысу ауданында …»: a district, not the father's name
         if not (_not_identifying(word) or _is_place(word) or word.lower() in lexicon.STOPWORDS):
             span = _with_neighbour_names(text, *match.span(1), after_first_name=True)
             spans.append((*span, "NAME", "heuristic"))
@@ -652,6 +697,9 @@ def _heuristic_spans(text: str) -> list[Span]:
     for match in (*_PLACE_PHRASE.finditer(text), *_PLACE_AFTER_NOUN.finditer(text)):
         group = next(g for g in range(1, match.re.groups + 1) if match.group(g))
         start, end = _trim_leading_stopwords(text, *match.span(group))
+        relation = _RELATION.match(text, start)
+        if relation and start < relation.start(1) < end:
+            start = relation.start(1)  # «Әкем Сарысу ауданында»: «my father» is no place
         if text[start:end].lower() not in lexicon.STOPWORDS and not _not_identifying(
             text[start:end]
         ):

@@ -5,6 +5,7 @@ import pytest
 from benchmarks.redaction_eval import evaluate
 from testing_center.redaction import redact_text
 from tests.scoring.redaction_cases import (
+    ADMIN_NOUN_CASES,
     AFTER_HELDOUT_CASES,
     CASES,
     FINDING_CASES,
@@ -50,13 +51,39 @@ def test_redacted_text_replaces_spans_of_the_original_with_tokens():
 
 def test_kazakh_self_introduction_is_redacted():
     result = redact_text("Менің атым Ерлан Серікұлы, мен Алматы қаласында тұрамын.")
-    assert result.text == "Менің атым [NAME], мен [PLACE] қаласында тұрамын."
+    # «қаласында» goes with the city: the noun alone tells nothing, a left-over noun with a
+    # case ending is a partial redaction, and the evaluation counts a partial redaction of
+    # «Алматы қаласында» as a miss.
+    assert result.text == "Менің атым [NAME], мен [PLACE] тұрамын."
 
 
 def test_english_contacts_are_redacted_without_the_russian_model():
     result = redact_text("My name is Daniyar Bekov, write to d.bekov@example.com or @dbekov.")
     assert result.text == "My name is [NAME], write to [EMAIL] or [HANDLE]."
     assert {r.source for r in result.redactions} <= {"pattern", "heuristic"}
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Мен Сарысу ауданында, Жаңатас ауылында өстім.", "Мен [PLACE] өстім."),
+        ("Ақтөбе облысындағы ауылда тұрдым.", "[PLACE] ауылда тұрдым."),
+        (
+            "Я живу в городе Алматы и работаю в Алматинской области.",
+            "Я живу в [PLACE] и работаю в [PLACE].",
+        ),
+        ("Мы жили в Сарысуском районе.", "Мы жили в [PLACE]."),
+        (
+            "I live in the city of Almaty, not in the Almaty region.",
+            "I live in [PLACE], not in the [PLACE].",
+        ),
+        ("My home is in Sarysu district.", "My home is in [PLACE]."),
+    ],
+)
+def test_the_administrative_noun_is_redacted_with_the_place_name(text, redacted):
+    # «[PLACE] ауданында», «город [PLACE]»: the noun left behind says what kind of place
+    # was there and is counted as a partial (missed) redaction by the evaluation.
+    assert redact_text(text).text == redacted
 
 
 def test_plain_essay_text_raises_no_flag():
@@ -74,7 +101,8 @@ def test_empty_text_is_returned_unchanged():
 
 
 @pytest.mark.parametrize(
-    ("language", "text", "expected"), FINDING_CASES + MORE_CASES + AFTER_HELDOUT_CASES
+    ("language", "text", "expected"),
+    FINDING_CASES + MORE_CASES + AFTER_HELDOUT_CASES + ADMIN_NOUN_CASES,
 )
 def test_identifying_forms_reviewers_used_to_see_are_redacted_and_flagged(language, text, expected):
     result = redact_text(text)
