@@ -632,6 +632,7 @@ def _places_assign(competition: Competition) -> dict[int, tuple[str, str]]:
     for application in ranked:
         by_vacancy.setdefault(application.vacancy_id, []).append(application)
     changed: dict[int, tuple[str, str]] = {}
+    moved: list[Application] = []
     for ladder in by_vacancy.values():
         # Someone already appointed holds the post whatever a later correction says.
         ladder.sort(key=lambda a: a.status != Application.Status.APPOINTED)
@@ -651,8 +652,9 @@ def _places_assign(competition: Competition) -> dict[int, tuple[str, str]]:
                 ReserveEntry.objects.filter(application=application).delete()
             if new != old:
                 application.status = new
-                application.save(update_fields=["status"])
+                moved.append(application)
                 changed[application.pk] = (old, new)
+    Application.objects.bulk_update(moved, ["status"], batch_size=500)
     return changed
 
 
