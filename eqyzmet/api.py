@@ -86,16 +86,23 @@ def api_exception_handler(exc, context):
     return response
 
 
+# Text the guard accepts: no NUL, no lone surrogate (an ECMA and Python regex alike).
+TEXT_PATTERN = r"^[^\x00\ud800-\udfff]*$"
+
+
 def schema_integer_bounds(result, generator, request, public):
-    """drf-spectacular hook: every integer in the schema is 64-bit, as the request guard
+    """drf-spectacular hook: the schema states what the request guard
     (``eqyzmet.middleware.HostileInputMiddleware``) enforces for addresses, queries, form
-    fields and JSON bodies."""
+    fields and JSON bodies: every integer is 64-bit, and no text holds a NUL character or a
+    lone surrogate."""
 
     def bound(node):
         if isinstance(node, dict):
             if node.get("type") == "integer":
                 node.setdefault("maximum", 2**63 - 1)
                 node.setdefault("minimum", -(2**63))
+            if node.get("type") == "string" and not ({"format", "enum", "pattern"} & set(node)):
+                node["pattern"] = TEXT_PATTERN
             for value in node.values():
                 bound(value)
         elif isinstance(node, list):

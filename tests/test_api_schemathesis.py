@@ -12,6 +12,7 @@ operation keeps the run short.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -23,6 +24,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from eqyzmet.api import TEXT_PATTERN
 from eqyzmet.api_auth import api_token_issue
 from eqyzmet.wsgi import application
 from recruitment import services
@@ -121,8 +123,30 @@ def seeded(db) -> Seeded:
 BUSINESS_RULES = {"POST /api/v1/ethics/reports/", "POST /api/v1/ethics/follow/messages/"}
 
 
+# The schema states that text holds no NUL and no lone surrogate (eqyzmet.api.TEXT_PATTERN),
+# but the generator still puts them into query parameters now and then; such a request is
+# not schema-valid, and the guard's 400 for it is the right answer.
+_TEXT = re.compile(TEXT_PATTERN)
+
+
+def _breaks_the_text_pattern(case) -> bool:
+    values = [
+        *(case.query or {}).values(),
+        *(case.path_parameters or {}).values(),
+        *(case.headers or {}).values(),
+    ]
+    flat = [v for value in values for v in (value if isinstance(value, list) else [value])]
+    return any(isinstance(v, str) and not _TEXT.match(v) for v in flat)
+
+
 def _validate(case, response, **kwargs) -> None:
-    excluded = [positive_data_acceptance] if case.operation.label in BUSINESS_RULES else None
+    refused_text = (
+        response.status_code == 400
+        and _breaks_the_text_pattern(case)
+        and response.json().get("code") == "invalid_characters"
+    )
+    business = case.operation.label in BUSINESS_RULES
+    excluded = [positive_data_acceptance] if business or refused_text else None
     case.validate_response(response, excluded_checks=excluded, **kwargs)
 
 
