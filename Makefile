@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8000
+# The suite runs on every core, at most four (one PostgreSQL and one Redis database each).
+TEST_JOBS ?= auto
 # `make run` is the laptop profile: SQLite in var/, Celery tasks run eagerly.
 # The demo signs staff in without a second factor so the demo accounts work at once;
 # production (and any deployment that leaves EQYZMET_STAFF_2FA alone) requires it.
@@ -31,6 +33,7 @@ run: messages
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: install
 	$(VENV)/bin/ruff check --fix .
@@ -38,7 +41,7 @@ format: install
 
 test: messages lint
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_JOBS) --maxprocesses 4 --dist loadfile $(PYTEST_ARGS)
 
 migrate: install
 	$(PY) manage.py migrate --noinput

@@ -63,7 +63,7 @@ def seed(candidates: int) -> None:
 
     from eqyzmet.errors import ApplicationError
     from eqyzmet.services import roles_setup
-    from testing_center import services
+    from testing_center import delivery
     from tests.testing_center import factories
 
     try:
@@ -94,7 +94,7 @@ def seed(candidates: int) -> None:
     for _ in range(candidates):
         user = factories.make_candidate()
         factories.make_application(contest, user=user)
-        attempt = services.attempt_start(user=user, sitting=contest.sitting)
+        attempt = delivery.attempt_start(user=user, sitting=contest.sitting)
         session = SessionStore()
         session[SESSION_KEY] = str(user.pk)
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

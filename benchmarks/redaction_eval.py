@@ -3,14 +3,14 @@
     .venv/bin/python benchmarks/redaction_eval.py
     .venv/bin/python benchmarks/redaction_eval.py --heldout benchmarks/data/redaction_heldout.json
 
-Dev cases are ``tests/scoring/redaction_cases.py`` (written together with the rules, so
-optimistic). The held-out file is a JSON list of ``{"language", "text", "spans": [[KIND,
-substring], ...]}`` written by someone else; a substring occurring twice is looked up left to
-right. A gold span is found when a predicted span of the same kind covers at least half of
-it; a predicted span is correct when it overlaps a gold span of the same kind. ``hidden``
-counts gold spans covered by a redaction of any kind (the reader does not see them, even if
-the label is wrong). Prints one line per language and group with the target (recall ≥ 0.95),
-then one JSON object with every figure as the last line.
+Dev cases are ``tests/testing_center/redaction/redaction_cases.py`` (written together with
+the rules, so optimistic). The held-out file is a JSON list of ``{"language", "text",
+"spans": [[KIND, substring], ...]}`` written by someone else; a substring occurring twice is
+looked up left to right. A gold span is found when a predicted span of the same kind covers
+at least half of it; a predicted span is correct when it overlaps a gold span of the same
+kind. ``hidden`` counts gold spans covered by a redaction of any kind (the reader does not
+see them, even if the label is wrong). Prints one line per language and group with the
+target (recall ≥ 0.95), then one JSON object with every figure as the last line.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from testing_center.redaction import PATTERN_KINDS, redact_text
-from tests.scoring.redaction_cases import CASES, expected_spans
+from tests.testing_center.redaction.redaction_cases import CASES, expected_spans
 
 TARGET_RECALL = 0.95
 GROUPS = {

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class EqyzmetConfig(AppConfig):
     name = "eqyzmet"
     verbose_name = _("eQyzmet kernel")
+
+    def ready(self) -> None:
+        # Registers the kernel's Celery tasks in every process, as each app does its own.
+        from eqyzmet import tasks  # noqa: F401
+        from eqyzmet.twofactor import signals
+
+        signals.connect()

@@ -225,3 +225,52 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Job(models.Model):
+    """Long work a person asked for, done by a Celery worker, with its progress on record.
+
+    The request that asks only checks the rules and queues the job; the page shows the
+    state and the percentage; the worker claims it once (``queued`` → ``running`` by a
+    conditional UPDATE), so a redelivered message never runs it twice. At most one job of a
+    kind is active per target.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=64)
+    ref = models.BigIntegerField(_("target"))
+    task = models.CharField(_("task"), max_length=100)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default="queued")
+    progress = models.PositiveSmallIntegerField(_("progress, %"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    requested_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        indexes = [models.Index(fields=["kind", "ref", "-created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "ref"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="one_active_job_per_target",
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_le_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.ref}: {self.state} {self.progress}%"
+
+    @property
+    def active(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -24,7 +24,7 @@ class Role(models.TextChoices):
     # for themselves (evaluation.services.citizen_link_issue).
     SERVICE_DESK = "service_desk", _("Service desk officer")
     # The authorised body's keepers of the national test bank: the only staff who see its
-    # answer keys (testing_center.services.may_edit_topic).
+    # answer keys (testing_center.bank.keepers.may_edit_topic).
     BANK_KEEPER = "bank_keeper", _("Keeper of the national test bank")
 
 

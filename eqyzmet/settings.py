@@ -142,6 +142,15 @@ else:
 _db["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0, minimum=0)
 _db["CONN_HEALTH_CHECKS"] = True
 _db["ATOMIC_REQUESTS"] = False
+# Behind PgBouncer in transaction pooling mode, a connection is ours for one transaction
+# only: nothing may outlive it on the server. Django's server-side cursors (.iterator() on
+# PostgreSQL) do, so they are turned off; the code keeps no other session-level state (no
+# SET, advisory session locks, LISTEN or temporary tables).
+DATABASE_POOLER = env_choice("DATABASE_POOLER", "none", ("none", "pgbouncer"))
+if DATABASE_POOLER == "pgbouncer":
+    if not _db["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer needs a postgres:// DATABASE_URL.")
+    _db["DISABLE_SERVER_SIDE_CURSORS"] = True
 if _db["ENGINE"].endswith("sqlite3"):
     _db["OPTIONS"] = {"timeout": 20}
     _db.setdefault("TEST", {})["NAME"] = None
@@ -156,6 +165,14 @@ if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
         f"The environment variable REDIS_URL must start with redis://, rediss:// or unix://; "
         f"got {REDIS_URL.split('://', 1)[0]!r}."
     )
+
+# Parallel test runs (pytest-xdist) give each worker its own PostgreSQL database; give each
+# its own Redis database too, so one worker's cache flush or Celery queue is not another's.
+_xdist_worker = env_str("PYTEST_XDIST_WORKER", "")
+if REDIS_URL and _xdist_worker.startswith("gw") and _xdist_worker[2:].isdigit():
+    _redis_base, _slash, _redis_db = REDIS_URL.rpartition("/")
+    if _redis_db.isdigit():
+        REDIS_URL = f"{_redis_base}/{int(_redis_db) + 1 + int(_xdist_worker[2:])}"
 
 if REDIS_URL:
     CACHES = {
@@ -230,6 +247,12 @@ CELERY_BEAT_SCHEDULE["evaluation-retention-purge"] = {
     # Results are kept 3 years (per the cycle's frozen rules); older ones are purged, audited.
     "task": "evaluation.purge_expired_results",
     "schedule": 24 * 3600,
+}
+CELERY_BEAT_SCHEDULE["requeue-lost-jobs"] = {
+    # Background jobs (locking a large ranking…) whose message a dead broker lost are queued
+    # again; the worker's claim makes a duplicate message harmless.
+    "task": "eqyzmet.requeue_lost_jobs",
+    "schedule": 120,
 }
 CELERY_BEAT_SCHEDULE["recruitment-notifications-sweep"] = {
     # Queues candidate e-mails a dead broker or worker left unsent, and raises the e-mail of

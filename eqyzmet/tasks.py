@@ -2,28 +2,11 @@
 
 from __future__ import annotations
 
-import logging
-
 from celery import shared_task
-from django.db import transaction
-from kombu.exceptions import OperationalError
-from redis.exceptions import RedisError
 
 from eqyzmet.health import health_report
-
-logger = logging.getLogger("eqyzmet.tasks")
-
-# Defaults every task in the project should follow: late acknowledgement (a worker killed
-# mid-task leaves the message on the queue), bounded retries, time limits.
-TASK_DEFAULTS = {
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "max_retries": 5,
-    "default_retry_delay": 10,
-    "retry_backoff": True,
-    "soft_time_limit": 60,
-    "time_limit": 90,
-}
+from eqyzmet.jobs import jobs_requeue_lost
+from eqyzmet.queueing import TASK_DEFAULTS
 
 
 @shared_task(name="eqyzmet.health_check", **TASK_DEFAULTS)
@@ -32,20 +15,7 @@ def health_check() -> dict[str, str]:
     return health_report()
 
 
-def enqueue(task, *args, **kwargs) -> None:
-    """Queue ``task`` once the current transaction commits.
-
-    If the broker is unreachable the request still succeeds and the work is not lost: the
-    state that asks for the work is in the database, and each app's periodic sweeper (Celery
-    beat) finds work left undone and queues it again when the broker is back.
-    """
-
-    def send() -> None:
-        try:
-            task.apply_async(args=args, kwargs=kwargs, retry=False)
-        except (OperationalError, RedisError, ConnectionError) as exc:
-            logger.warning(
-                "Broker unavailable; %s left for its sweeper (%s)", task.name, type(exc).__name__
-            )
-
-    transaction.on_commit(send)
+@shared_task(name="eqyzmet.requeue_lost_jobs", **TASK_DEFAULTS)
+def requeue_lost_jobs() -> int:
+    """Beat entry: background jobs a dead broker left queued are queued again."""
+    return jobs_requeue_lost()

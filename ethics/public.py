@@ -15,7 +15,12 @@ Example, inside the caller's own transaction::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
 from ethics.models import SYSTEM_CATEGORIES
+from ethics.services import case_raise_by_system
 
 #: The kinds of case the system may raise.
 SYSTEM_CASE_KINDS: tuple[str, ...] = tuple(str(kind) for kind in SYSTEM_CATEGORIES)
@@ -43,8 +48,6 @@ def system_case_raise(
     audit event commit or roll back with the caller. Raises ``ValueError`` for a bad kind,
     an unknown state body or unacceptable evidence (programming errors, not user errors).
     """
-    from ethics.services import case_raise_by_system
-
     return case_raise_by_system(
         kind=kind,
         state_body_id=state_body_id,
@@ -52,3 +55,43 @@ def system_case_raise(
         evidence=evidence,
         dedupe_key=dedupe_key,
     )
+
+
+# --- Conflict-of-interest declarations --------------------------------------------------
+# Ethics receives from everyone and calls no one: an app whose staff declare conflicts of
+# interest (the recruitment app's commission members) registers a source at start-up, and
+# the commissioner's page reads them here.
+
+
+@dataclass(frozen=True)
+class ConflictDeclaration:
+    competition_number: str
+    state_body: str
+    member_email: str
+    role: str
+    declared_at: datetime | None
+    has_conflict: bool
+    statement: str
+
+
+#: ``source(state_bodies=<queryset of StateBody>, query=str, limit=int)`` returns
+#: declarations in those bodies, newest first, at most ``limit``, in one query.
+DeclarationSource = Callable[..., list[ConflictDeclaration]]
+
+_declaration_sources: list[DeclarationSource] = []
+
+
+def declarations_source_register(source: DeclarationSource) -> None:
+    """Called by an app's ``AppConfig.ready``; registering the same source twice is a
+    no-op."""
+    if source not in _declaration_sources:
+        _declaration_sources.append(source)
+
+
+def conflict_declarations(*, state_bodies, query: str = "", limit: int = 200) -> list:
+    """Every registered source's declarations in the given state bodies; ``query`` matches
+    the competition number or the member's e-mail."""
+    rows: list[ConflictDeclaration] = []
+    for source in _declaration_sources:
+        rows.extend(source(state_bodies=state_bodies, query=query, limit=limit))
+    return rows[:limit]

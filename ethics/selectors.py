@@ -13,7 +13,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from eqyzmet.models import User
+from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.selectors import state_bodies_in_scope, user_has_role
 from ethics import receipts
@@ -222,9 +222,17 @@ def attachment_for_commissioner(
     )
 
 
-def case_assignee_choices(*, case: EthicsCase) -> QuerySet[User]:
-    from ethics.services import commissioners_for
+def commissioners_for(state_body: StateBody) -> QuerySet[User]:
+    """Commissioners whose scope covers ``state_body`` (held there or in an ancestor)."""
+    ids = [int(part) for part in state_body.path.strip("/").split("/") if part] or [state_body.pk]
+    return User.objects.filter(
+        is_active=True,
+        assignments__role=Role.ETHICS_COMMISSIONER.value,
+        assignments__state_body_id__in=ids,
+    ).distinct()
 
+
+def case_assignee_choices(*, case: EthicsCase) -> QuerySet[User]:
     return commissioners_for(case.state_body).order_by("email")
 
 

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.models import StateBody, User
-from eqyzmet.roles import Role
 from ethics import receipts
 from ethics.deadlines import acknowledge_due, answer_due, deadline_rules_for
 from ethics.models import (
@@ -36,6 +35,7 @@ from ethics.models import (
     Source,
     Status,
 )
+from ethics.selectors import cases_needing_reminder, commissioners_for
 from ethics.storage import CheckedFile, attachments_check
 
 logger = logging.getLogger(__name__)
@@ -296,16 +296,6 @@ def case_note_add(*, case: EthicsCase, actor: User, body: str) -> CaseNote:
     return note
 
 
-def commissioners_for(state_body: StateBody):
-    """Commissioners whose scope covers ``state_body`` (held there or in an ancestor)."""
-    ids = [int(part) for part in state_body.path.strip("/").split("/") if part] or [state_body.pk]
-    return User.objects.filter(
-        is_active=True,
-        assignments__role=Role.ETHICS_COMMISSIONER.value,
-        assignments__state_body_id__in=ids,
-    ).distinct()
-
-
 @transaction.atomic
 def case_assign(*, case: EthicsCase, actor: User, assignee: User | None) -> EthicsCase:
     case = _locked(case)
@@ -469,8 +459,6 @@ def _reminder_mail_in(*, case, kind, due, now, emails, language) -> None:
 
 def deadline_reminders_send(*, now: dt.datetime | None = None) -> int:
     """Send every reminder whose window has opened. Safe to run as often as wanted."""
-    from ethics.selectors import cases_needing_reminder
-
     now = now or timezone.now()
     sent = 0
     for case_id, kind in cases_needing_reminder(now=now):

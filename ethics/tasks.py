@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from eqyzmet.tasks import TASK_DEFAULTS
+from eqyzmet.queueing import TASK_DEFAULTS
 from ethics.services import case_deadline_remind, deadline_reminders_send
 
 

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from eqyzmet.errors import ApplicationError
 from eqyzmet.vault import encrypt_text, vault
-from ethics import receipts, selectors, services
+from ethics import public, receipts, selectors, services
 from ethics.charts import stacked_bars
 from ethics.forms import (
     AssignForm,
@@ -546,10 +546,8 @@ def report_start(request):
 def declarations(request):
     """Ethics commissioner: commission members' conflict-of-interest declarations in the
     competitions of my bodies, searchable by competition number or member."""
-    from recruitment.public import conflict_declarations
-
     query = request.GET.get("q", "").strip()[:100]
-    rows = conflict_declarations(
+    rows = public.conflict_declarations(
         state_bodies=selectors.commissioner_bodies(user=request.user), query=query
     )
     return render(request, "ethics/declarations.html", {"rows": rows, "q": query})

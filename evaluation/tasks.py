@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from eqyzmet.tasks import TASK_DEFAULTS
+from eqyzmet.queueing import TASK_DEFAULTS
 from evaluation import services
 
 

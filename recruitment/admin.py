@@ -11,10 +11,13 @@ import secrets
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -25,7 +28,10 @@ from eqyzmet.admin import (
     StateBodyScopedAdmin,
     admin_service_form,
 )
+from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
+from eqyzmet.jobs import job_progress, latest_jobs
+from eqyzmet.models import Job
 from recruitment import procedure, services
 from recruitment.eligibility import reason_text
 from recruitment.models import (
@@ -34,12 +40,16 @@ from recruitment.models import (
     CommissionMark,
     CommissionMember,
     Competition,
+    EducationLevel,
+    Field,
     IdentityReveal,
     ReserveEntry,
+    Sector,
     Stage,
     Vacancy,
 )
 from recruitment.selectors import revealed_identity
+from testing_center.public import essay_for_marking
 
 
 def duration(months: int) -> str:
@@ -164,7 +174,7 @@ class CompetitionAdmin(StateBodyScopedAdmin):
         "number",
         "state_body",
         "kind",
-        "status",
+        "status_shown",
         "applications_open_at",
         "applications_close_at",
         "applications_link",
@@ -172,7 +182,7 @@ class CompetitionAdmin(StateBodyScopedAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["number"]
     list_select_related = ["state_body"]
-    readonly_fields = ["status", "status_changed_at"]
+    readonly_fields = ["status", "status_changed_at", "ranking_lock"]
     filter_horizontal = ["vacancies"]
     inlines = [StageInline, CommissionInline]
     actions = [
@@ -193,6 +203,49 @@ class CompetitionAdmin(StateBodyScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_queryset(self, request):
+        # The latest ranking-lock job of each row, in the same query (a correlated subquery
+        # on an indexed column), so the list shows "locking…" without a query per row.
+        latest = Job.objects.filter(kind=services.LOCK_RANKING_JOB, ref=OuterRef("pk")).order_by(
+            "-created_at"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(lock_job_state=Subquery(latest.values("state")[:1]))
+        )
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_shown(self, obj):
+        state = getattr(obj, "lock_job_state", None)
+        if state in (Job.State.QUEUED, Job.State.RUNNING):
+            return format_html(
+                "{} — <strong>{}</strong>", obj.get_status_display(), _("locking the ranking…")
+            )
+        if state == Job.State.FAILED and obj.status != Competition.Status.RANKING_LOCKED:
+            return format_html(
+                "{} — <strong>{}</strong>",
+                obj.get_status_display(),
+                _("the ranking lock failed: open the competition to read why"),
+            )
+        return obj.get_status_display()
+
+    @admin.display(description=_("locking the ranking"))
+    def ranking_lock(self, obj):
+        job = latest_jobs(kind=services.LOCK_RANKING_JOB, refs=[obj.pk]).get(obj.pk)
+        if job is None:
+            return "—"
+        finished = ""
+        if job.finished_at:
+            finished = date_format(timezone.localtime(job.finished_at), "DATETIME_FORMAT")
+        return format_html(
+            "{}, {}%{}{}",
+            job.get_state_display(),
+            job_progress(job),
+            format_html(" — {}", job.message) if job.message else "",
+            format_html(" ({})", finished) if finished else "",
+        )
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "vacancies" and not request.user.is_superuser:
             kwargs["queryset"] = Vacancy.objects.filter(state_body__in=self.scoped_bodies(request))
@@ -200,7 +253,6 @@ class CompetitionAdmin(StateBodyScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        from eqyzmet.audit import audit_record
 
         audit_record(
             action="competition.edited" if change else "competition.created",
@@ -252,8 +304,8 @@ class CompetitionAdmin(StateBodyScopedAdmin):
             request,
             queryset,
             "lock_ranking",
-            services.competition_lock_ranking,
-            _("ranking locked."),
+            services.competition_lock_ranking_queue,
+            _("the ranking is being locked in the background; this list shows when it is done."),
         )
 
     @admin.action(description=_("Publish the results"))
@@ -337,8 +389,6 @@ class ApplicationAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
 
     @admin.display(description=_("Declared qualifications"))
     def qualifications_summary(self, obj):
-        from recruitment.models import EducationLevel, Field, Sector
-
         q = obj.qualifications or {}
         education = format_html_join(
             "",
@@ -545,7 +595,6 @@ class AppealAdmin(ObjectPagesAdmin, StateBodyScopedAdmin):
         opinion with the exact model version that gave it."""
         if appeal.stage.kind != Stage.Kind.ESSAY:
             return {}
-        from testing_center.public import essay_for_marking
 
         return {
             "essay": essay_for_marking(

@@ -43,7 +43,8 @@ from recruitment.models import (
     Stage,
     Vacancy,
 )
-from recruitment.public import stage_result_record
+from recruitment.public import candidate_application_id, stage_result_record
+from testing_center import demo as testing_demo
 
 DEMO_CANDIDATES = [
     # e-mail, name, IIN prefix (11 digits), education, years public, years private
@@ -675,6 +676,40 @@ def _seed_procedure(hr: User, mdai: StateBody) -> None:
         )
 
 
+def _first_mark(competition: Competition, email: str, score: Decimal) -> None:
+    """commission2@ declares and marks one essay (commission@ is left for the visitor)."""
+    seat = CommissionMember.objects.get(
+        competition=competition, user__email="commission2@demo.eqyzmet.kz"
+    )
+    if seat.declared_at is None:
+        services.commission_declare(member=seat, has_conflict=False)
+    application_id = candidate_application_id(
+        user=User.objects.get(email=email), competition_id=competition.pk
+    )
+    services.commission_mark(
+        member=seat, application=Application.objects.get(pk=application_id), score=score
+    )
+
+
+def _seed_tests(testing: Competition, essay: Competition, stdout) -> None:
+    """The testing center's papers for the two competitions at a test stage (its demo loaded
+    the bank and blueprints first): the recruitment orchestrates, the engine gets stage ids."""
+    tests = {
+        "kz-legislation": Stage.Kind.LEGISLATION_TEST,
+        "kz-personal-qualities": Stage.Kind.PERSONAL_QUALITIES,
+        "kz-essay": Stage.Kind.ESSAY,
+    }
+    stage_ids = dict(testing.stages.filter(kind__in=tests.values()).values_list("kind", "pk"))
+    testing_demo.competition_tests_seed(
+        stages={code: stage_ids[kind] for code, kind in tests.items() if kind in stage_ids}
+    )
+    essay_stage = essay.stages.get(kind=Stage.Kind.ESSAY)
+    if testing_demo.essay_sitting_seed(stage_id=essay_stage.pk):
+        # Another member's first mark is far from the AI's: double marking as well.
+        _first_mark(essay, "arman@demo.eqyzmet.kz", Decimal(5))
+    stdout.write(f"Testing center: essays of {essay.number} ready for the commission.")
+
+
 def seed(stdout) -> None:
     hr = User.objects.get(email="hr@demo.eqyzmet.kz")
     mdai = StateBody.objects.get(code="mdai")
@@ -772,6 +807,7 @@ def seed(stdout) -> None:
             competition=finance, actor=User.objects.get(email="hr.finance@demo.eqyzmet.kz")
         )
     _seed_procedure(hr, mdai)
+    _seed_tests(testing, essay, stdout)
     stdout.write(
         f"Recruitment: {Competition.objects.count()} competitions, "
         f"{Vacancy.objects.count()} vacancies; demo candidate admitted to the test of "

@@ -14,6 +14,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from recruitment.models import EducationLevel, LanguageSkill
+
 REASON_MESSAGES = {
     "education_level": _("Education: at least %(required)s required."),
     "education_field": _("Education: a degree in one of the accepted fields is required."),
@@ -40,8 +42,6 @@ class Reason:
 
 def reason_text(reason: dict) -> str:
     """The translated sentence for a stored reason, in the reader's language."""
-    from recruitment.models import EducationLevel, LanguageSkill
-
     params = dict(reason.get("params", {}))
     if reason["code"] == "education_level":
         params["required"] = EducationLevel(params["required"]).label

@@ -9,7 +9,7 @@ candidate's own pages find their applications, and the message is written in the
 candidate's language from ``DEFAULT_FROM_EMAIL``, about their own code only.
 
 How it stays reliable: rows are written in the same transaction as the event and queued
-with ``eqyzmet.tasks.enqueue`` after the commit; a send claims its row by a conditional
+with ``eqyzmet.queueing.enqueue`` after the commit; a send claims its row by a conditional
 UPDATE (``sent_at`` from NULL) in the transaction that sends, so a failure leaves it
 unclaimed and a retry or a second worker never sends twice; the beat sweeper queues rows
 left unsent by a dead broker or worker.
@@ -29,6 +29,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 
+from eqyzmet.models import StaffAssignment, StateBody, User
+from eqyzmet.queueing import enqueue
+from eqyzmet.roles import Role
+from recruitment import procedure
 from recruitment.eligibility import reason_text
 from recruitment.models import (
     Appeal,
@@ -43,6 +47,7 @@ from recruitment.models import (
     Stage,
     StageResult,
 )
+from recruitment.procedure import appeal_window_end
 
 logger = logging.getLogger("recruitment.notifications")
 
@@ -61,10 +66,7 @@ DIGEST_HOUR = 8
 
 
 def _send_later(notification: Notification) -> None:
-    from eqyzmet.tasks import enqueue
-    from recruitment.tasks import send_notification
-
-    enqueue(send_notification, notification.pk)
+    enqueue("recruitment.send_notification", notification.pk)
 
 
 def _one(*, application_id: int, event: str, ref: int = 0) -> None:
@@ -72,14 +74,11 @@ def _one(*, application_id: int, event: str, ref: int = 0) -> None:
 
 
 def _broadcast(*, event: str, ref: int, params: dict | None = None) -> None:
-    from eqyzmet.tasks import enqueue
-    from recruitment.tasks import fan_out_notification
-
     Notification.objects.bulk_create(
         [Notification(application_id=None, event=event, ref=ref, params=params or {})],
         ignore_conflicts=True,
     )
-    enqueue(fan_out_notification, event, ref)
+    enqueue("recruitment.fan_out_notification", event, ref)
 
 
 def application_received_raised(*, application: Application) -> None:
@@ -176,9 +175,6 @@ def _broadcast_recipients(row: Notification) -> list[int]:
 def broadcast_fan_out(*, event: str, ref: int) -> int:
     """One row per code for a broadcast, each queued for sending. Idempotent: the broadcast
     is claimed first, and per-code rows that exist already are left as they are."""
-    from eqyzmet.tasks import enqueue
-    from recruitment.tasks import send_notification
-
     with transaction.atomic():
         claimed = Notification.objects.filter(
             application_id=None, event=event, ref=ref, sent_at=None
@@ -197,7 +193,7 @@ def broadcast_fan_out(*, event: str, ref: int) -> int:
             ).values_list("pk", flat=True)
         )
         for pk in pending:
-            enqueue(send_notification, pk)
+            enqueue("recruitment.send_notification", pk)
     return len(pending)
 
 
@@ -205,8 +201,6 @@ def broadcast_fan_out(*, event: str, ref: int) -> int:
 
 
 def _recipient(application_id: int):
-    from eqyzmet.models import User
-
     owner = (
         IdentityEscrow.objects.filter(application_id=application_id)
         .values_list("owner", flat=True)
@@ -218,13 +212,11 @@ def _recipient(application_id: int):
 
 
 def _stage_result_context(application: Application, stage: Stage) -> dict:
-    from recruitment.services import appeal_deadline
-
     result = StageResult.objects.filter(application=application, stage=stage).first()
     return {
         "stage": stage,
         "result": result,
-        "appeal_deadline": appeal_deadline(stage=stage) if result is not None else None,
+        "appeal_deadline": procedure.appeal_deadline(stage=stage) if result is not None else None,
         # Passed, but not among the best admitted to the next stage.
         "not_shortlisted": result is not None
         and result.passed
@@ -268,8 +260,6 @@ def _context(notification: Notification, application: Application) -> dict | Non
             application=application, stage=appeal.stage
         ).first()
     elif event == E.FINAL_RESULT:
-        from recruitment.procedure import appeal_window_end
-
         until = appeal_window_end(application.competition)
         context["appeal_until"] = until if until and until > timezone.now() else None
         if application.rank is None and application.current_stage is not None:
@@ -395,8 +385,6 @@ def unsent_notifications(
 
 
 def _stage_can_end(competition: Competition, now: dt.datetime) -> bool:
-    from recruitment import procedure
-
     if competition.status in (S.TESTING, S.ESSAY):
         return not procedure.advance_blockers(competition, now=now)
     if competition.status == S.INTERVIEW:
@@ -408,8 +396,6 @@ def _hr_lines(now: dt.datetime) -> dict[int, list[tuple[str, str, int]]]:
     """{state body id: [(kind, competition number, count)]} of what waits for HR: open appeals,
     a stage that can be ended, applications that can be closed, a winner who can be
     appointed now that the appeal windows have passed."""
-    from recruitment import procedure
-
     waiting: dict[int, list[tuple[str, str, int]]] = {}
     active = Competition.objects.exclude(status__in=(S.DRAFT, S.CLOSED, S.CANCELLED))
     appeals = dict(
@@ -461,9 +447,6 @@ def _commission_lines() -> dict[int, list[tuple[str, str, int]]]:
 
 def _hr_officers() -> dict[int, set[int]]:
     """{user id: ids of the state bodies whose competitions the HR officer sees}."""
-    from eqyzmet.models import StaffAssignment, StateBody
-    from eqyzmet.roles import Role
-
     scope: dict[int, set[int]] = {}
     rows = StaffAssignment.objects.filter(role=Role.HR_OFFICER, user__is_active=True).values_list(
         "user_id", "state_body__path"
@@ -477,8 +460,6 @@ def _hr_officers() -> dict[int, set[int]]:
 def staff_digests_send(*, now: dt.datetime | None = None) -> int:
     """Each HR officer and commission member with something waiting gets one e-mail a day:
     counts and competition numbers, never a code or anything about a candidate."""
-    from eqyzmet.models import User
-
     now = now or timezone.now()
     if timezone.localtime(now).hour < DIGEST_HOUR:
         return 0

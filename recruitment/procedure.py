@@ -233,6 +233,13 @@ def publish_results_blockers(competition: Competition) -> list[Blocker]:
     return [_appeal_blocker(appeals)] if appeals else []
 
 
+def appeal_deadline(*, stage: Stage) -> dt.datetime | None:
+    """When the appeal window on a stage's published results closes (None: not published)."""
+    if stage.results_published_at is None:
+        return None
+    return stage.results_published_at + dt.timedelta(days=stage.competition.appeal_window_days)
+
+
 def appeal_window_end(competition: Competition) -> dt.datetime | None:
     """When the last open appeal window of the competition closes (None: none was opened)."""
     published = [

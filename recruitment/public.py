@@ -1,5 +1,9 @@
 """The recruitment app's public surface (OEP-49): other apps import only this module.
 
+The module itself is what the testing center asks about stages and applications: it
+satisfies ``testing_center.public.Competitions`` and is registered there when Django starts
+(``RecruitmentConfig.ready``), so the engine never imports the orchestrator.
+
 Plain data crosses the border; models do not. Everything here is anonymous: applications
 are known by id and code, never by person, except ``candidate_application_id`` which a
 candidate-facing page uses to find the signed-in person's own application.
@@ -7,8 +11,6 @@ candidate-facing page uses to find the signed-in person's own application.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -18,35 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.vault import blind_index
-
-
-@dataclass(frozen=True)
-class StageInfo:
-    stage_id: int
-    competition_id: int
-    competition_number: str
-    competition_status: str
-    state_body_id: int
-    kind: str
-    opens_at: datetime | None
-    closes_at: datetime | None
-    max_score: Decimal
-    locked: bool
-
-    @property
-    def is_open(self) -> bool:
-        now = timezone.now()
-        return (
-            not self.locked
-            and (self.opens_at is None or self.opens_at <= now)
-            and (self.closes_at is None or now < self.closes_at)
-        )
-
-
-@dataclass(frozen=True)
-class AdmittedCode:
-    application_id: int
-    code: str
+from ethics.public import ConflictDeclaration
+from recruitment.models import Application, CommissionMember, IdentityEscrow, Stage, StageResult
+from recruitment.selectors import applications_admitted_to_stage
+from testing_center.public import AdmittedCode, StageInfo
 
 
 def owner_index(user_id: int) -> str:
@@ -55,8 +32,6 @@ def owner_index(user_id: int) -> str:
 
 
 def stage_info(stage_id: int) -> StageInfo:
-    from recruitment.models import Stage
-
     stage = Stage.objects.select_related("competition").get(pk=stage_id)
     return StageInfo(
         stage_id=stage.pk,
@@ -74,8 +49,6 @@ def stage_info(stage_id: int) -> StageInfo:
 
 def admitted_applications(stage_id: int) -> list[AdmittedCode]:
     """Applications admitted to sit this stage (still in the running, current stage)."""
-    from recruitment.selectors import applications_admitted_to_stage
-
     return [
         AdmittedCode(application_id=a.pk, code=a.code)
         for a in applications_admitted_to_stage(stage_id=stage_id)
@@ -88,8 +61,6 @@ def is_admitted(*, application_id: int, stage_id: int) -> bool:
 
 def candidate_application_id(*, user, competition_id: int) -> int | None:
     """The signed-in candidate's active application in a competition, if any."""
-    from recruitment.models import IdentityEscrow
-
     if not user.is_authenticated:
         return None
     return (
@@ -104,8 +75,6 @@ def candidate_application_id(*, user, competition_id: int) -> int | None:
 def candidate_application_ids(*, user) -> dict[int, int]:
     """``{competition_id: application_id}`` for the signed-in candidate's active
     applications, in one query."""
-    from recruitment.models import IdentityEscrow
-
     if not user.is_authenticated:
         return {}
     return dict(
@@ -116,23 +85,17 @@ def candidate_application_ids(*, user) -> dict[int, int]:
 
 
 def application_code(application_id: int) -> str:
-    from recruitment.models import Application
-
     return Application.objects.values_list("code", flat=True).get(pk=application_id)
 
 
 def application_codes(application_ids) -> dict[int, str]:
     """``{application_id: code}`` in one query."""
-    from recruitment.models import Application
-
     return dict(Application.objects.filter(pk__in=list(application_ids)).values_list("pk", "code"))
 
 
 def locked_stage_scores(*, stage_ids) -> dict[tuple[int, int], Decimal]:
     """``{(application_id, stage_id): score}`` of stages whose results are locked: final
     scores that may teach the AI scorer. One query."""
-    from recruitment.models import StageResult
-
     rows = StageResult.objects.filter(
         stage_id__in=list(stage_ids), stage__locked_at__isnull=False
     ).values_list("application_id", "stage_id", "score")
@@ -155,8 +118,6 @@ def stage_result_record(
     services. Refused once the stage or the ranking is locked: corrections then go through
     an appeal decision.
     """
-    from recruitment.models import Application, Stage, StageResult
-
     stage = Stage.objects.select_for_update().select_related("competition").get(pk=stage_id)
     if stage.locked_at is not None:
         raise ApplicationError(
@@ -188,23 +149,10 @@ def stage_result_record(
     )
 
 
-@dataclass(frozen=True)
-class ConflictDeclaration:
-    competition_number: str
-    state_body: str
-    member_email: str
-    role: str
-    declared_at: datetime | None
-    has_conflict: bool
-    statement: str
-
-
 def conflict_declarations(*, state_bodies, query: str = "", limit: int = 200) -> list:
     """Commission members' conflict-of-interest declarations in competitions of the given
     state bodies (a queryset), newest competitions first; ``query`` matches the
     competition number or the member's e-mail. One query."""
-    from recruitment.models import CommissionMember
-
     seats = (
         CommissionMember.objects.filter(competition__state_body__in=state_bodies)
         .select_related("competition__state_body", "user")

@@ -6,6 +6,6 @@ from __future__ import annotations
 def redact_for_staff(text: str) -> str:
     """The text with IINs, phones, e-mails, links, handles, names, places and addresses, and
     organisations replaced by tokens such as [NAME] (``testing_center.redaction``)."""
-    from testing_center.redaction import redact_text
+    from testing_center.public import redact_text
 
     return redact_text(text).text

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from eqyzmet.models import AuditEvent
 from eqyzmet.roles import Role
 from eqyzmet.selectors import state_bodies_in_scope
+from recruitment.ledger import LedgerContext, StageRef, ledger_lines
 from recruitment.models import (
+    Appeal,
     Application,
     CandidateProfile,
     CommissionMark,
@@ -18,6 +21,7 @@ from recruitment.models import (
     Stage,
     StageResult,
 )
+from testing_center.public import essays_for_marking
 
 
 def applications_admitted_to_stage(*, stage_id: int) -> QuerySet[Application]:
@@ -112,8 +116,6 @@ def marking_queue(*, member: CommissionMember) -> list[MarkingRow]:
     """The codes at the competition's current essay/interview stage, with this member's own
     mark if given and, at an essay stage, the essay's marking route (blind double marking
     first). Members never see each other's marks here. Four queries at most."""
-    from testing_center.public import essays_for_marking
-
     applications = list(
         Application.objects.filter(
             competition_id=member.competition_id,
@@ -171,9 +173,6 @@ def competition_ledger(*, competition: Competition) -> QuerySet:
     from django.db.models import CharField
     from django.db.models.functions import Cast
 
-    from eqyzmet.models import AuditEvent
-    from recruitment.models import Appeal
-
     def ids(queryset):
         return queryset.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
 
@@ -206,9 +205,6 @@ def competition_ledger(*, competition: Competition) -> QuerySet:
 def competition_ledger_lines(*, competition: Competition, events) -> list:
     """One page of the ledger as sentences. Two queries whatever the page holds: the
     competition's stages, and the stages of the appeals the page names."""
-    from recruitment.ledger import LedgerContext, StageRef, ledger_lines
-    from recruitment.models import Appeal
-
     events = list(events)
     stages = list(competition.stages.order_by("position").values_list("pk", "kind"))
     number = {pk: index for index, (pk, _kind) in enumerate(stages, start=1)}

@@ -1,13 +1,24 @@
 """Recruitment tasks: thin and idempotent (each service claims its work by a conditional
-UPDATE), queued on commit with ``eqyzmet.tasks.enqueue``."""
+UPDATE), queued on commit with ``eqyzmet.queueing.enqueue``."""
 
 from __future__ import annotations
 
 import logging
 
 from celery import shared_task
+from django.db import transaction
 
-from eqyzmet.tasks import TASK_DEFAULTS, enqueue
+from eqyzmet.jobs import job_run
+from eqyzmet.queueing import TASK_DEFAULTS, enqueue
+from recruitment import services
+from recruitment.notifications import (
+    broadcast_fan_out,
+    notification_failed,
+    notification_send,
+    reserve_expiry_raise,
+    staff_digests_send,
+    unsent_notifications,
+)
 
 logger = logging.getLogger("recruitment.tasks")
 
@@ -18,8 +29,6 @@ MAIL = {**TASK_DEFAULTS, "max_retries": 5, "retry_backoff_max": 15 * 60}
 
 @shared_task(bind=True, name="recruitment.send_notification", **MAIL)
 def send_notification(self, notification_id: int) -> bool:
-    from recruitment.notifications import notification_failed, notification_send
-
     try:
         return notification_send(notification_id=notification_id)
     except OSError as exc:
@@ -45,8 +54,6 @@ def send_notification(self, notification_id: int) -> bool:
 
 @shared_task(name="recruitment.fan_out_notification", **TASK_DEFAULTS)
 def fan_out_notification(event: str, ref: int) -> int:
-    from recruitment.notifications import broadcast_fan_out
-
     return broadcast_fan_out(event=event, ref=ref)
 
 
@@ -54,9 +61,6 @@ def fan_out_notification(event: str, ref: int) -> int:
 def sweep_notifications() -> int:
     """Beat entry: queue again what a dead broker or worker left unsent, and raise the
     e-mails of reserve places that lapsed."""
-    from django.db import transaction
-
-    from recruitment.notifications import reserve_expiry_raise, unsent_notifications
 
     reserve_expiry_raise()
     rows = unsent_notifications()
@@ -72,6 +76,13 @@ def sweep_notifications() -> int:
 @shared_task(name="recruitment.send_staff_digests", **TASK_DEFAULTS)
 def send_staff_digests() -> int:
     """Beat entry: once a day, what waits for each HR officer and commission member."""
-    from recruitment.notifications import staff_digests_send
-
     return staff_digests_send()
+
+
+# Locking the ranking of a competition of thousands: minutes are allowed, never a request's.
+LONG = {**TASK_DEFAULTS, "soft_time_limit": 10 * 60, "time_limit": 11 * 60, "max_retries": 0}
+
+
+@shared_task(name="recruitment.lock_ranking", **LONG)
+def lock_ranking(job_id: int) -> bool:
+    return job_run(job_id, services.competition_lock_ranking_run)

@@ -20,6 +20,7 @@ from eqyzmet.roles import Role
 from eqyzmet.selectors import user_has_role
 from recruitment import selectors, services
 from recruitment.models import Application, CommissionMember
+from testing_center.public import essay_for_marking
 
 
 def _require_role(request, role: Role) -> None:
@@ -152,8 +153,6 @@ def _rubric_total(request, rubric: list[dict], max_score: Decimal) -> tuple[Deci
 def commission_essay(request, seat_id: int, application_id: int):
     """Commission member: read one code's essay (identifying details removed) and mark it
     by the rubric. The AI's opinion appears only once the member has marked."""
-    from testing_center.public import essay_for_marking
-
     seat = _own_seat(request, seat_id)
     if not seat.may_score:
         return redirect("staff:commission_queue", seat_id=seat.pk)

@@ -8,7 +8,6 @@ body's HR officers keep their own topics and see the national ones read-only.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,7 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin
 from eqyzmet.errors import ApplicationError
-from testing_center import services
+from testing_center import (
+    admin_ai,  # noqa: F401  (registers the AI scoring pages)
+    bank,
+    delivery,
+)
 from testing_center.forms import BankImportForm, KeylessQuestionForm, QuestionForm
 from testing_center.models import (
     Attempt,
@@ -29,6 +32,7 @@ from testing_center.models import (
     SittingStatistic,
     Topic,
 )
+from testing_center.selectors import bank_scope
 
 FLAG_LABELS = {
     "too_hard": _("too hard (low facility)"),
@@ -39,12 +43,7 @@ FLAG_LABELS = {
 
 
 def _bank_scope(request, field: str = "owner_body"):
-    if request.user.is_superuser:
-        return Q()
-    from eqyzmet.selectors import state_bodies_in_scope
-
-    bodies = state_bodies_in_scope(user=request.user, role="hr_officer")
-    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": bodies})
+    return bank_scope(user=request.user, field=field)
 
 
 @admin.register(Topic)
@@ -58,7 +57,7 @@ class TopicAdmin(admin.ModelAdmin):
         return super().get_queryset(request).filter(_bank_scope(request))
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not services.may_edit_topic(actor=request.user, topic=obj):
+        if obj is not None and not bank.may_edit_topic(actor=request.user, topic=obj):
             return False
         return super().has_change_permission(request, obj)
 
@@ -110,25 +109,25 @@ class QuestionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and not services.may_edit_topic(actor=request.user, topic=obj.topic):
+        if obj is not None and not bank.may_edit_topic(actor=request.user, topic=obj.topic):
             return False
         return super().has_change_permission(request, obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         # Keys are for the keepers of the topic only: others see the question without them.
-        if obj is not None and not services.may_edit_topic(actor=request.user, topic=obj.topic):
+        if obj is not None and not bank.may_edit_topic(actor=request.user, topic=obj.topic):
             kwargs["form"] = KeylessQuestionForm
         return super().get_form(request, obj, change, **kwargs)
 
     def lookup_allowed(self, lookup, value, request=None):
         # A filter on the key in the address bar would answer "is the key X?" for anyone.
-        if lookup.split("__", 1)[0] in services.KEY_FIELDS:
+        if lookup.split("__", 1)[0] in bank.KEY_FIELDS:
             return False
         return super().lookup_allowed(lookup, value, request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "topic" and not request.user.is_superuser:
-            kwargs["queryset"] = services.topics_kept_by(actor=request.user)
+            kwargs["queryset"] = bank.topics_kept_by(actor=request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description=_("text"))
@@ -141,9 +140,9 @@ class QuestionAdmin(admin.ModelAdmin):
         return "; ".join(str(FLAG_LABELS.get(r, r)) for r in reasons) or "—"
 
     def save_model(self, request, obj, form, change):
-        fields = {name: form.cleaned_data.get(name) for name in services.CONTENT_FIELDS}
+        fields = {name: form.cleaned_data.get(name) for name in bank.CONTENT_FIELDS}
         fields["points"] = form.cleaned_data.get("points")
-        saved = services.question_save(
+        saved = bank.question_save(
             actor=request.user,
             topic=form.cleaned_data["topic"],
             external_id=form.cleaned_data["external_id"],
@@ -167,7 +166,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def _status(self, request, queryset, status):
         for question in queryset.select_related("topic"):
             try:
-                services.question_set_status(actor=request.user, question=question, status=status)
+                bank.question_set_status(actor=request.user, question=question, status=status)
             except ApplicationError as exc:
                 self.message_user(request, f"{question}: {exc.message}", messages.ERROR)
 
@@ -181,7 +180,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
     def _export(self, request, queryset, fmt):
         try:
-            export = services.bank_export(actor=request.user, questions=queryset, fmt=fmt)
+            export = bank.bank_export(actor=request.user, questions=queryset, fmt=fmt)
         except ApplicationError as exc:
             self.message_user(request, exc.message, messages.ERROR)
             return None
@@ -201,8 +200,8 @@ class QuestionAdmin(admin.ModelAdmin):
         # The bank check, for the topics this officer keeps (the key positions of others'
         # topics are theirs to see).
         if request.method == "GET":
-            kept = services.topics_kept_by(actor=request.user)
-            for warning in services.bank_key_balance(topics=kept):
+            kept = bank.topics_kept_by(actor=request.user)
+            for warning in bank.bank_key_balance(topics=kept):
                 self.message_user(request, warning.message, messages.WARNING)
         return super().changelist_view(request, extra_context)
 
@@ -230,7 +229,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 from eqyzmet.selectors import state_bodies_in_scope
 
                 owner = state_bodies_in_scope(user=request.user, role="hr_officer").first()
-            report = services.bank_import(
+            report = bank.bank_import(
                 actor=request.user, data=upload.read(), filename=upload.name, owner_body=owner
             )
             if report.ok:
@@ -288,9 +287,9 @@ class SittingAdmin(StateBodyScopedAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "stage" and not request.user.is_superuser:
-            from recruitment.models import Stage
-
-            kwargs["queryset"] = Stage.objects.filter(
+            # The stage is the orchestrator's model; the engine reaches it only through the
+            # relation, never by importing the recruitment app.
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(
                 competition__state_body__in=self.scoped_bodies(request)
             ).select_related("competition")
         if db_field.name == "blueprint":
@@ -304,7 +303,7 @@ class SittingAdmin(StateBodyScopedAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        saved = services.sitting_attach(
+        saved = delivery.sitting_attach(
             actor=request.user, stage_id=obj.stage_id, blueprint=obj.blueprint
         )
         obj.pk = saved.pk
@@ -436,6 +435,3 @@ class SittingStatisticAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     ]
     list_select_related = ["sitting__blueprint"]
     readonly_fields = [f.name for f in SittingStatistic._meta.fields]
-
-
-from testing_center import admin_ai  # noqa: E402, F401  (registers the AI scoring pages)

@@ -14,8 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin, admin_service_form
-from testing_center import ai_services
 from testing_center.models import (
+    AiScore,
     EssayReview,
     Question,
     ScoringModel,
@@ -23,17 +23,17 @@ from testing_center.models import (
     TrainingRun,
     TrainingUpload,
 )
+from testing_center.scoring import training
+from testing_center.selectors import bank_scope
 
 TEMPLATE = "admin/testing_center/service_form.html"
 
 
 def _bank_questions(request):
-    from testing_center.admin import _bank_scope
-
     qs = Question.objects.filter(kind=Question.Kind.ESSAY).select_related("topic")
     if request.user.is_superuser:
         return qs
-    return qs.filter(_bank_scope(request, "topic__owner_body")).exclude(
+    return qs.filter(bank_scope(user=request.user, field="topic__owner_body")).exclude(
         topic__owner_body__isnull=True
     )
 
@@ -88,7 +88,7 @@ class TrainingUploadAdmin(admin.ModelAdmin):
             self,
             request,
             form_class=TrainingUploadForm,
-            run=lambda data: ai_services.training_upload_create(
+            run=lambda data: training.training_upload_create(
                 actor=request.user, data=data["file"].read(), filename=data["file"].name
             ),
             success_message=_("The answers are stored; start a training run to use them."),
@@ -165,7 +165,7 @@ class TrainingRunAdmin(admin.ModelAdmin):
             self,
             request,
             form_class=Form,
-            run=lambda data: ai_services.training_run_start(
+            run=lambda data: training.training_run_start(
                 actor=request.user, question=data["question"], seed=data["seed"]
             ),
             success_message=_("Training is queued; this list shows its progress."),
@@ -261,8 +261,6 @@ class EssayReviewAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
 
     @admin.display(description=_("model versions"))
     def models(self, obj):
-        from testing_center.models import AiScore
-
         return (
             ", ".join(
                 sorted(

@@ -18,9 +18,9 @@ from rest_framework.views import APIView
 
 from eqyzmet.api import ERROR_RESPONSES as ERRORS
 from eqyzmet.api import HasRole, token_body_scope
+from eqyzmet.codes import CODE_PATTERN
 from eqyzmet.roles import Role
 from eqyzmet.selectors import state_bodies_in_scope
-from recruitment.codes import CODE_PATTERN
 from testing_center import selectors
 from testing_center.models import answer_as_labels, option_labels, option_text
 

@@ -4,14 +4,21 @@ competition's legislation test attached to its stage. Idempotent."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
 from eqyzmet.errors import ApplicationError
-from testing_center import services
-from testing_center.models import Blueprint, Sitting
+from testing_center import bank, delivery
+from testing_center.models import (
+    Attempt,
+    Blueprint,
+    Question,
+    ScoringModel,
+    Sitting,
+    option_labels,
+)
+from testing_center.scoring import essays, papers, training
 
 BANK_DIR = Path(__file__).resolve().parent / "bank"
 BANK_FILES = ["demo_bank.json", "practice_bank.json"]
@@ -95,7 +102,7 @@ def load_bank(stdout=None) -> None:
     for name in BANK_FILES:
         path = BANK_DIR / name
         with transaction.atomic():
-            report = services.bank_import(actor=None, data=path.read_bytes(), filename=name)
+            report = bank.bank_import(actor=None, data=path.read_bytes(), filename=name)
             if report.ok and not (report.created or report.updated or report.topics_created):
                 # The bank is already loaded: undo the import's audit row too, so a second
                 # seed (`make run` seeds every time) writes nothing.
@@ -114,37 +121,29 @@ def seed_blueprints() -> None:
     for spec in BLUEPRINTS:
         existing = Blueprint.objects.filter(code=spec["code"]).first()
         if existing is None:
-            services.blueprint_upsert(actor=None, spec=spec)
+            bank.blueprint_upsert(actor=None, spec=spec)
 
 
 def seed(stdout) -> None:
+    """The bank, the blueprints and the demo's trained scorers. The competitions' tests are
+    attached by the recruitment demo (the orchestrator), through ``competition_tests_seed``
+    and ``essay_sitting_seed`` below, which know stages only by id."""
     load_bank(stdout)
     seed_blueprints()
-    from recruitment.models import Competition, Stage
+    scorers_seed()
+    stdout.write(f"Testing center: {Blueprint.objects.count()} blueprints.")
 
-    legislation = Blueprint.objects.get(code="kz-legislation")
-    testing = Competition.objects.filter(number="KZ-2026-MDAI-0002").first()
-    if testing is not None:
-        stage = testing.stages.filter(kind=Stage.Kind.LEGISLATION_TEST).first()
-        if stage is not None and not Sitting.objects.filter(stage=stage).exists():
-            services.sitting_attach(actor=None, stage_id=stage.pk, blueprint=legislation)
-        for kind, code in (
-            (Stage.Kind.PERSONAL_QUALITIES, "kz-personal-qualities"),
-            (Stage.Kind.ESSAY, "kz-essay"),
-        ):
-            stage = testing.stages.filter(kind=kind).first()
-            if stage is not None and not Sitting.objects.filter(stage=stage).exists():
-                services.sitting_attach(
-                    actor=None, stage_id=stage.pk, blueprint=Blueprint.objects.get(code=code)
-                )
-        legislation_stage = testing.stages.filter(kind=Stage.Kind.LEGISLATION_TEST).first()
-        if legislation_stage is not None:
-            seed_finished_tests(stage_id=legislation_stage.pk)
-    stdout.write(
-        f"Testing center: {Blueprint.objects.count()} blueprints, "
-        f"{Sitting.objects.count()} sittings."
-    )
-    seed_ai(stdout)
+
+def competition_tests_seed(*, stages: dict[str, int]) -> None:
+    """Attach blueprints (by code) to a competition's test stages (by id), and sit the
+    legislation test for two demo candidates."""
+    for code, stage_id in stages.items():
+        if not Sitting.objects.filter(stage_id=stage_id).exists():
+            delivery.sitting_attach(
+                actor=None, stage_id=stage_id, blueprint=Blueprint.objects.get(code=code)
+            )
+    if "kz-legislation" in stages:
+        seed_finished_tests(stage_id=stages["kz-legislation"])
 
 
 # Two of the four admitted codes of the testing competition have sat the legislation test
@@ -154,8 +153,6 @@ FINISHED_TESTS = {"arman@demo.eqyzmet.kz": 44, "dana@demo.eqyzmet.kz": 36}
 
 def _answer(attempt, item, correct: bool):
     """The label this paper shows for the key (or for a wrong option)."""
-    from testing_center.models import Question, option_labels
-
     question = item.question
     labels = option_labels(
         seed=attempt.seed, position=item.position, option_order=item.option_order
@@ -175,13 +172,12 @@ def seed_finished_tests(*, stage_id: int) -> None:
     """Sit the legislation test as the real candidates would: start, answer, hand in; the
     scoring records the stage result through the recruitment's public module."""
     from eqyzmet.models import User
-    from testing_center.models import Attempt
 
     sitting = Sitting.objects.filter(stage_id=stage_id).first()
     if sitting is None or sitting.attempts.exists():
         return
     for email, correct in FINISHED_TESTS.items():
-        attempt = services.attempt_start(
+        attempt = delivery.attempt_start(
             user=User.objects.get(email=email), sitting=sitting, language="ru"
         )
         items = list(attempt.items.select_related("question").order_by("position"))
@@ -190,9 +186,9 @@ def seed_finished_tests(*, stage_id: int) -> None:
             item.position: _answer(attempt, item, (n * 7) % len(items) < correct)
             for n, item in enumerate(items)
         }
-        services.attempt_save_many(attempt=attempt, answers=answers)
-        services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
-        services.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
+        delivery.attempt_save_many(attempt=attempt, answers=answers)
+        delivery.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+        papers.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
 
 
 # --- AI-assisted scoring -------------------------------------------------------------------
@@ -259,65 +255,41 @@ DEMO_ESSAYS = {
 }
 
 
-def _first_mark(competition, email: str, score: Decimal) -> None:
-    """commission2@ declares and marks one essay (commission@ is left for the visitor)."""
-    from recruitment import public as recruitment
-    from recruitment import services as recruitment_services
-    from recruitment.models import Application, CommissionMember
-
-    seat = CommissionMember.objects.get(
-        competition=competition, user__email="commission2@demo.eqyzmet.kz"
-    )
-    if seat.declared_at is None:
-        recruitment_services.commission_declare(member=seat, has_conflict=False)
+def scorers_seed() -> None:
+    """Train the demo scorers on the synthetic marks (once)."""
     from eqyzmet.models import User
-
-    application_id = recruitment.candidate_application_id(
-        user=User.objects.get(email=email), competition_id=competition.pk
-    )
-    recruitment_services.commission_mark(
-        member=seat, application=Application.objects.get(pk=application_id), score=score
-    )
-
-
-def seed_ai(stdout) -> None:
-    from eqyzmet.models import User
-    from recruitment.models import Competition, Stage
-    from testing_center import ai_services
-    from testing_center.models import Attempt, Question, ScoringModel
 
     admin = User.objects.get(email="admin@demo.eqyzmet.kz")
-    if not ScoringModel.objects.filter(question__external_id__in=list(ESSAY_IDEAS)).exists():
-        ai_services.training_upload_create(
-            actor=admin, data=demo_marks_csv(), filename="demo-synthetic-marks.csv"
-        )
-        for external_id in ESSAY_IDEAS:
-            run = ai_services.training_run_start(
-                actor=admin, question=Question.objects.get(external_id=external_id)
-            )
-            ai_services.training_run_execute(run_id=run.pk)  # a no-op if eager ran it
-    competition = Competition.objects.filter(number="KZ-2026-MDAI-0003").first()
-    if competition is None:
+    if ScoringModel.objects.filter(question__external_id__in=list(ESSAY_IDEAS)).exists():
         return
-    stage = competition.stages.get(kind=Stage.Kind.ESSAY)
-    sitting = Sitting.objects.filter(stage=stage).first()
-    if sitting is None:
-        blueprint = Blueprint.objects.get(code="kz-essay")
-        sitting = services.sitting_attach(actor=None, stage_id=stage.pk, blueprint=blueprint)
-        # The demo prompt is the first essay question, whose scorer the demo trained.
-        Question.objects.filter(external_id="essay-002").update(status=Question.Status.DRAFT)
-        for email, text in DEMO_ESSAYS.items():
-            user = User.objects.get(email=email)
-            attempt = services.attempt_start(user=user, sitting=sitting, language="ru")
-            item = attempt.items.get()
-            services.attempt_save_many(attempt=attempt, answers={item.position: text})
-            services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
-            services.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
-        Question.objects.filter(external_id="essay-002").update(status=Question.Status.ACTIVE)
-        ai_services.essays_prepare(sitting_id=sitting.pk)
-        # Another member's first mark is far from the AI's: double marking as well.
-        _first_mark(competition, "arman@demo.eqyzmet.kz", Decimal(5))
-    stdout.write(
-        f"AI scoring: {ScoringModel.objects.filter(is_active=True).count()} trained scorers; "
-        f"essays of {competition.number} ready for the commission."
+    training.training_upload_create(
+        actor=admin, data=demo_marks_csv(), filename="demo-synthetic-marks.csv"
     )
+    for external_id in ESSAY_IDEAS:
+        run = training.training_run_start(
+            actor=admin, question=Question.objects.get(external_id=external_id)
+        )
+        training.training_run_execute(run_id=run.pk)  # a no-op if eager ran it
+
+
+def essay_sitting_seed(*, stage_id: int) -> bool:
+    """The essay stage's sitting with the demo essays handed in, redacted and AI-scored.
+    Returns True when it was created now (False: it existed already)."""
+    from eqyzmet.models import User
+
+    if Sitting.objects.filter(stage_id=stage_id).exists():
+        return False
+    blueprint = Blueprint.objects.get(code="kz-essay")
+    sitting = delivery.sitting_attach(actor=None, stage_id=stage_id, blueprint=blueprint)
+    # The demo prompt is the first essay question, whose scorer the demo trained.
+    Question.objects.filter(external_id="essay-002").update(status=Question.Status.DRAFT)
+    for email, text in DEMO_ESSAYS.items():
+        user = User.objects.get(email=email)
+        attempt = delivery.attempt_start(user=user, sitting=sitting, language="ru")
+        item = attempt.items.get()
+        delivery.attempt_save_many(attempt=attempt, answers={item.position: text})
+        delivery.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+        papers.attempt_score(attempt_id=attempt.pk)  # a no-op if eager scored it
+    Question.objects.filter(external_id="essay-002").update(status=Question.Status.ACTIVE)
+    essays.essays_prepare(sitting_id=sitting.pk)
+    return True

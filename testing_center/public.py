@@ -1,14 +1,33 @@
 """The testing center's public surface (OEP-49): other apps import only this module.
 
 The recruitment app's commission pages read essays here — redacted text only — and report
-marks back so the routing rules (blind double marking) can apply. Plain data crosses the
-border; models do not.
+marks back so the routing rules (blind double marking) can apply. The orchestrator registers
+its competitions here (``competitions_register``, see ``testing_center.ports``): the testing
+center asks it about stages and applications by id and never imports it. Plain data crosses
+the border; models do not.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+
+from testing_center.ports import AdmittedCode, Competitions, StageInfo, competitions_register
+from testing_center.redaction import RedactionResult, redact_text
+
+__all__ = [
+    "AdmittedCode",
+    "Competitions",
+    "EssayForMarking",
+    "EssayPart",
+    "RedactionResult",
+    "StageInfo",
+    "competitions_register",
+    "essay_for_marking",
+    "essay_mark_recorded",
+    "essays_for_marking",
+    "redact_text",
+]
 
 
 @dataclass(frozen=True)
@@ -134,7 +153,7 @@ def essay_mark_recorded(
 ) -> int:
     """Tell the testing center a commission mark was given; returns the number of human
     marks the essay needs (2 when it is in blind double marking)."""
-    from testing_center.ai_services import essay_mark_recorded as record
+    from testing_center.scoring.essays import essay_mark_recorded as record
 
     return record(
         application_id=application_id, stage_id=stage_id, score=score, marks_so_far=marks_so_far

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from recruitment import public as recruitment
-from recruitment.public import candidate_application_ids
+from eqyzmet.selectors import state_bodies_in_scope
 from testing_center.models import (
     Attempt,
     AttemptItem,
@@ -18,6 +17,7 @@ from testing_center.models import (
     option_labels,
     option_text,
 )
+from testing_center.ports import StageInfo, competitions
 
 PRACTICE_SESSION_KEY = "testing_center_practice"
 
@@ -49,7 +49,7 @@ def attempt_for_request(request, pk: int) -> Attempt:
         return attempt
     if not request.user.is_authenticated:
         raise Http404
-    own = recruitment.candidate_application_id(
+    own = competitions.candidate_application_id(
         user=request.user, competition_id=attempt.sitting.stage.competition_id
     )
     if own is None or own != attempt.application_id:
@@ -60,7 +60,7 @@ def attempt_for_request(request, pk: int) -> Attempt:
 @dataclass
 class SittingRow:
     sitting: Sitting
-    info: recruitment.StageInfo
+    info: StageInfo
     application_id: int
     admitted: bool
     attempt: Attempt | None
@@ -68,7 +68,7 @@ class SittingRow:
 
 def sittings_for_candidate(*, user) -> list[SittingRow]:
     """The tests of the competitions the candidate has applied to."""
-    mine = candidate_application_ids(user=user)
+    mine = competitions.candidate_application_ids(user=user)
     if not mine:
         return []
     sittings = list(
@@ -104,15 +104,15 @@ def admitted_pairs(*, sittings, application_ids) -> set[tuple[int, int]]:
     for s in sittings:
         pairs.update(
             (s.stage_id, a.application_id)
-            for a in recruitment.admitted_applications(s.stage_id)
+            for a in competitions.admitted_applications(s.stage_id)
             if a.application_id in application_ids
         )
     return pairs
 
 
-def _info_from_stage(stage) -> recruitment.StageInfo:
+def _info_from_stage(stage) -> StageInfo:
     competition = stage.competition
-    return recruitment.StageInfo(
+    return StageInfo(
         stage_id=stage.pk,
         competition_id=competition.pk,
         competition_number=competition.number,
@@ -135,7 +135,7 @@ def sitting_for_candidate(*, user, sitting_id: int) -> SittingRow:
     )
     if sitting is None or not user.is_authenticated:
         raise Http404
-    app_id = recruitment.candidate_application_id(
+    app_id = competitions.candidate_application_id(
         user=user, competition_id=sitting.stage.competition_id
     )
     if app_id is None:
@@ -147,7 +147,7 @@ def sitting_for_candidate(*, user, sitting_id: int) -> SittingRow:
         sitting=sitting,
         info=_info_from_stage(sitting.stage),
         application_id=app_id,
-        admitted=recruitment.is_admitted(application_id=app_id, stage_id=sitting.stage_id),
+        admitted=competitions.is_admitted(application_id=app_id, stage_id=sitting.stage_id),
         attempt=attempt,
     )
 
@@ -231,8 +231,6 @@ def practice_blueprints() -> QuerySet[Blueprint]:
 
 def attempts_for_staff(*, user) -> QuerySet[Attempt]:
     """Real attempts of the competitions in the officer's scope, by anonymous code only."""
-    from eqyzmet.selectors import state_bodies_in_scope
-
     qs = Attempt.objects.filter(sitting__isnull=False).select_related(
         "application", "sitting__stage__competition", "blueprint"
     )
@@ -276,7 +274,7 @@ def test_results_for_candidate(*, user) -> QuerySet[Attempt]:
     queries, however many attempts."""
     from django.db.models import Prefetch
 
-    mine = list(candidate_application_ids(user=user).values())
+    mine = list(competitions.candidate_application_ids(user=user).values())
     shown = AttemptItem.objects.filter(
         attempt__status=Attempt.Status.SCORED, attempt__blueprint__show_item_results=True
     )
@@ -292,3 +290,12 @@ def test_results_for_candidate(*, user) -> QuerySet[Attempt]:
         )
         .order_by("-started_at", "-pk")
     )
+
+
+def bank_scope(*, user, field: str = "owner_body") -> Q:
+    """The part of the bank an HR officer works on: the national bank (no owner) and the
+    topics of the bodies in their scope. Everything for a superuser."""
+    if user.is_superuser:
+        return Q()
+    bodies = state_bodies_in_scope(user=user, role="hr_officer")
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": bodies})

@@ -3,38 +3,37 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import transaction
 
-from eqyzmet.tasks import TASK_DEFAULTS, enqueue
+from eqyzmet.queueing import TASK_DEFAULTS, enqueue
+from testing_center.analysis import sitting_analyse, sittings_due_for_analysis
+from testing_center.delivery import attempts_expire_sweep
+from testing_center.integrity import sitting_integrity_scan, sittings_due_for_integrity
+from testing_center.scoring.essays import essays_due_for_preparation, essays_prepare
+from testing_center.scoring.papers import attempt_score, attempts_requeue_unscored
+from testing_center.scoring.training import training_run_execute
 
 LONG = {**TASK_DEFAULTS, "time_limit": 600, "soft_time_limit": 540}
 
 
 @shared_task(name="testing_center.score_attempt", **TASK_DEFAULTS)
 def score_attempt(attempt_id: int) -> bool:
-    from testing_center.services import attempt_score
-
     return attempt_score(attempt_id=attempt_id)
 
 
 @shared_task(name="testing_center.analyse_sitting", **LONG)
 def analyse_sitting(sitting_id: int) -> bool:
-    from testing_center.services import sitting_analyse
-
     return sitting_analyse(sitting_id=sitting_id) is not None
 
 
 @shared_task(name="testing_center.prepare_essays", **LONG)
 def prepare_essays(sitting_id: int) -> int:
     """Redact, AI-score and route a sitting's essays for the commission (batched)."""
-    from testing_center.ai_services import essays_prepare
-
     return essays_prepare(sitting_id=sitting_id)
 
 
 @shared_task(name="testing_center.scan_integrity", **LONG)
 def scan_integrity(sitting_id: int) -> int:
-    from testing_center.ai_services import sitting_integrity_scan
-
     return sitting_integrity_scan(sitting_id=sitting_id)
 
 
@@ -44,8 +43,6 @@ def scan_integrity(sitting_id: int) -> int:
 )
 def train_scoring_models(run_id: int) -> bool:
     """A training run; a redelivered message after a worker died resumes it safely."""
-    from testing_center.ai_services import training_run_execute
-
     return training_run_execute(run_id=run_id)
 
 
@@ -53,15 +50,12 @@ def train_scoring_models(run_id: int) -> bool:
 def sweep() -> dict[str, int]:
     """Beat's clock: hand in expired papers, requeue unscored ones, prepare essays left
     behind, analyse and scan closed sittings."""
-    from django.db import transaction
 
-    from testing_center import ai_services, services
-
-    expired = services.attempts_expire_sweep()
-    requeued = services.attempts_requeue_unscored()
-    due = services.sittings_due_for_analysis()
-    essays = ai_services.essays_due_for_preparation()
-    scans = ai_services.sittings_due_for_integrity()
+    expired = attempts_expire_sweep()
+    requeued = attempts_requeue_unscored()
+    due = sittings_due_for_analysis()
+    essays = essays_due_for_preparation()
+    scans = sittings_due_for_integrity()
     with transaction.atomic():
         for sitting_id in due:
             enqueue(analyse_sitting, sitting_id)

@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from eqyzmet.errors import ApplicationError
-from testing_center import selectors, services
+from testing_center import delivery, selectors
 from testing_center.models import Attempt, Blueprint
 
 
@@ -45,7 +45,7 @@ def sitting_detail(request, pk: int):
 def sitting_start(request, pk: int):
     row = selectors.sitting_for_candidate(user=request.user, sitting_id=pk)
     try:
-        attempt = services.attempt_start(
+        attempt = delivery.attempt_start(
             user=request.user, sitting=row.sitting, language=_language()
         )
     except ApplicationError as exc:
@@ -66,7 +66,7 @@ def practice_start(request, code: str):
     blueprint = get_object_or_404(Blueprint, code=code, is_practice=True)
     token = selectors.practice_token(request, create=True)
     try:
-        attempt = services.practice_attempt_start(
+        attempt = delivery.practice_attempt_start(
             blueprint=blueprint, token=token, language=_language()
         )
     except ApplicationError as exc:
@@ -79,7 +79,7 @@ def practice_start(request, code: str):
 @require_GET
 def attempt_page(request, pk: int):
     attempt = selectors.attempt_for_request(request, pk)
-    services.attempt_expire_if_due(attempt=attempt)
+    delivery.attempt_expire_if_due(attempt=attempt)
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return redirect("testing_center:result", pk=attempt.pk)
     items = selectors.paper(attempt=attempt)
@@ -110,11 +110,11 @@ def attempt_save(request, pk: int):
     """Autosave of one answer. JSON in the form body: position, answer (JSON), changed_at."""
     attempt = selectors.attempt_for_request(request, pk)
     try:
-        services.attempt_expire_if_due(attempt=attempt)
-        position = services.position_from_post(request.POST.get("position"))
+        delivery.attempt_expire_if_due(attempt=attempt)
+        position = delivery.position_from_post(request.POST.get("position"))
         changed_at = int(request.POST.get("changed_at", ""))
-        answer = services.answer_from_post(request.POST.get("answer"))
-        result = services.attempt_autosave(
+        answer = delivery.answer_from_post(request.POST.get("answer"))
+        result = delivery.attempt_autosave(
             attempt=attempt, position=position, answer=answer, changed_at_ms=changed_at
         )
     except ValueError:
@@ -141,8 +141,8 @@ def attempt_events(request, pk: int):
     """Integrity events from the page: JSON list in the form field ``events``."""
     attempt = selectors.attempt_for_request(request, pk)
     try:
-        events = services.json_from_post(request.POST.get("events", "[]"))
-        recorded = services.integrity_events_record(attempt=attempt, events=events)
+        events = delivery.json_from_post(request.POST.get("events", "[]"))
+        recorded = delivery.integrity_events_record(attempt=attempt, events=events)
     except (ValueError, RecursionError):
         return JsonResponse(
             {
@@ -163,7 +163,7 @@ def _answers_from_form(request, attempt) -> dict[int, object]:
         if not key.startswith("item-"):
             continue
         try:
-            position = services.position_from_post(key.removeprefix("item-"))
+            position = delivery.position_from_post(key.removeprefix("item-"))
         except ApplicationError:
             continue
         values = request.POST.getlist(key)
@@ -174,10 +174,10 @@ def _answers_from_form(request, attempt) -> dict[int, object]:
 @require_POST
 def attempt_submit(request, pk: int):
     attempt = selectors.attempt_for_request(request, pk)
-    services.attempt_expire_if_due(attempt=attempt)
+    delivery.attempt_expire_if_due(attempt=attempt)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         try:
-            services.attempt_save_many(
+            delivery.attempt_save_many(
                 attempt=attempt, answers=_answers_from_form(request, attempt)
             )
         except ApplicationError as exc:
@@ -190,7 +190,7 @@ def attempt_submit(request, pk: int):
         if by == Attempt.SubmittedBy.TIMER and timezone.now() < attempt.deadline:
             # A page clock running fast does not end the test early.
             by = Attempt.SubmittedBy.CANDIDATE
-        services.attempt_submit(attempt=attempt, by=by)
+        delivery.attempt_submit(attempt=attempt, by=by)
     return redirect("testing_center:result", pk=attempt.pk)
 
 
@@ -198,7 +198,7 @@ def attempt_submit(request, pk: int):
 @require_GET
 def attempt_result(request, pk: int):
     attempt = selectors.attempt_for_request(request, pk)
-    services.attempt_expire_if_due(attempt=attempt)
+    delivery.attempt_expire_if_due(attempt=attempt)
     if attempt.status == Attempt.Status.IN_PROGRESS:
         return redirect("testing_center:attempt", pk=attempt.pk)
     scored = attempt.status == Attempt.Status.SCORED

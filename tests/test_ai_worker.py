@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from eqyzmet.celery import app as celery_app
 from recruitment.models import StageResult
-from testing_center import ai_services
 from testing_center.models import AiScore, EssayReview, ScoringModel, ScoringPolicy, TrainingRun
+from testing_center.scoring.training import training_run_start, training_upload_create
 from tests.factories import UserFactory
 from tests.integration_helpers import celery_worker, require_services, stop_process_group
 from tests.testing_center.ai_factories import (
@@ -57,7 +57,7 @@ def test_a_sitting_of_essays_is_scored_by_a_worker_and_the_commission_decides(
     ScoringPolicy.objects.create(
         question=contest.question, confidence_threshold=Decimal("0.9"), review_margin=1
     )
-    ai_services.training_upload_create(
+    training_upload_create(
         actor=admin, data=scored_answers_csv(contest.question), filename="marks.csv"
     )
     texts = [
@@ -66,7 +66,7 @@ def test_a_sitting_of_essays_is_scored_by_a_worker_and_the_commission_decides(
         "Я не знаю. Погода сегодня хорошая, а государственная служба нужна обществу.",
     ]
     with celery_worker() as worker:
-        run = ai_services.training_run_start(actor=admin, question=contest.question)
+        run = training_run_start(actor=admin, question=contest.question)
         wait_until(
             lambda: TrainingRun.objects.get(pk=run.pk).status == TrainingRun.Status.DONE,
             timeout=120,
@@ -129,14 +129,14 @@ def test_a_worker_killed_mid_training_loses_nothing_and_stores_nothing_twice(rol
         make_question(contest.question.topic, kind="essay", points=Decimal(5)) for _ in range(3)
     ]
     for n, question in enumerate(questions):
-        ai_services.training_upload_create(
+        training_upload_create(
             actor=admin,
             data=scored_answers_csv(question, per_score=40, seed=n),
             filename=f"{question.external_id}.csv",
         )
     fast_redelivery = {"CELERY_VISIBILITY_TIMEOUT": "3"}
     with celery_worker(extra_env=fast_redelivery) as first:
-        run = ai_services.training_run_start(actor=admin)
+        run = training_run_start(actor=admin)
         wait_until(
             lambda: TrainingRun.objects.get(pk=run.pk).progress_done >= 1,
             timeout=120,

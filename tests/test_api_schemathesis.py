@@ -26,11 +26,11 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from eqyzmet.api import TEXT_PATTERN
 from eqyzmet.api_auth import api_token_issue
+from eqyzmet.codes import new_code
 from eqyzmet.wsgi import application
 from recruitment import services
-from recruitment.codes import new_code
 from recruitment.models import Application, Stage
-from testing_center import services as testing
+from testing_center.delivery import attempt_start, attempt_submit
 from testing_center.models import Attempt
 from tests.ethics.factories import report
 from tests.evaluation.factories import employee, open_cycle
@@ -92,9 +92,9 @@ def seeded(db) -> Seeded:
     sitter = make_application(contest, user=candidate)
     sitter.code = new_code()
     Application.objects.filter(pk=sitter.pk).update(code=sitter.code)
-    attempt = testing.attempt_start(user=candidate, sitting=contest.sitting)
+    attempt = attempt_start(user=candidate, sitting=contest.sitting)
     answer_sections(attempt, {1: 3, 2: 2})
-    testing.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+    attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
     Stage.objects.filter(pk=contest.stage.pk).update(results_published_at=timezone.now())
 
     employee(staff.body)

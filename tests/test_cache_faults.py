@@ -50,7 +50,7 @@ def test_enqueue_survives_a_dead_broker_and_still_runs_eager_tasks(
     from celery import shared_task
     from kombu.exceptions import OperationalError
 
-    from eqyzmet.tasks import enqueue
+    from eqyzmet.queueing import enqueue
 
     ran = []
 
@@ -75,7 +75,7 @@ def test_enqueue_survives_a_dead_broker_and_still_runs_eager_tasks(
 def test_a_failing_task_is_not_mistaken_for_a_dead_broker(django_capture_on_commit_callbacks):
     from celery import shared_task
 
-    from eqyzmet.tasks import enqueue
+    from eqyzmet.queueing import enqueue
 
     @shared_task(name="tests.boom")
     def boom():

@@ -42,3 +42,16 @@ def test_compose_tells_the_app_about_its_reverse_proxy():
     compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
     env = compose["services"]["web"]["environment"]
     assert env["EQYZMET_TRUSTED_PROXIES"] == "${EQYZMET_TRUSTED_PROXIES:-1}"
+
+
+def test_web_and_workers_reach_postgresql_through_pgbouncer_in_transaction_pooling():
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    services = compose["services"]
+    bouncer = services["pgbouncer"]
+    assert bouncer["environment"]["POOL_MODE"] == "transaction"
+    assert "@postgres:5432/" in bouncer["environment"]["DATABASE_URL"]
+    assert "healthcheck" in bouncer
+    for name in ("web", "worker", "beat"):
+        env = services[name]["environment"]
+        assert "@pgbouncer:5432/" in env["DATABASE_URL"], name
+        assert env["DATABASE_POOLER"] == "pgbouncer", name

@@ -76,7 +76,7 @@ def test_ethics_reports_are_accepted_while_redis_is_down(client, roles, redis_do
 def test_test_answers_and_submission_are_kept_while_redis_is_down(
     roles, redis_down, django_capture_on_commit_callbacks, caplog
 ):
-    from testing_center import services as testing_services
+    from testing_center.delivery import attempt_start, attempt_submit
     from testing_center.models import Attempt
     from tests.testing_center.factories import (
         make_application,
@@ -92,9 +92,9 @@ def test_test_answers_and_submission_are_kept_while_redis_is_down(
     contest = make_contest(blueprint=make_blueprint([(topic, 2, None) for topic in topics]))
     user = make_tc_candidate()
     make_application(contest, user=user)
-    attempt = testing_services.attempt_start(user=user, sitting=contest.sitting)
+    attempt = attempt_start(user=user, sitting=contest.sitting)
     with django_capture_on_commit_callbacks(execute=True):
-        testing_services.attempt_submit(attempt=attempt, by="candidate")
+        attempt_submit(attempt=attempt, by="candidate")
     attempt.refresh_from_db()
     assert attempt.status != Attempt.Status.IN_PROGRESS  # handed in, waiting for scoring
     assert "left for its sweeper" in caplog.text

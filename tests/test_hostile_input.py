@@ -19,7 +19,12 @@ from ethics.models import EthicsCase
 from recruitment import services
 from recruitment.models import Application, CommissionMark, Competition, Stage
 from recruitment.public import stage_result_record
-from testing_center import ai_services
+from testing_center.scoring.essays import essays_prepare
+from testing_center.scoring.training import (
+    training_run_execute,
+    training_run_start,
+    training_upload_create,
+)
 from tests.factories import UserFactory, make_state_body
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
@@ -123,18 +128,16 @@ def essay(roles):
         scored_answers_csv,
         write_essay,
     )
-    from tests.testing_center.test_ai_scoring import GOOD
+    from tests.testing_center.scoring.test_ai_scoring import GOOD
 
     contest = make_essay_contest()
     admin = UserFactory(is_superuser=True, is_staff=True)
-    ai_services.training_upload_create(
-        actor=admin, data=scored_answers_csv(contest.question), filename="m.csv"
-    )
-    run = ai_services.training_run_start(actor=admin, question=contest.question)
-    ai_services.training_run_execute(run_id=run.pk)
+    training_upload_create(actor=admin, data=scored_answers_csv(contest.question), filename="m.csv")
+    run = training_run_start(actor=admin, question=contest.question)
+    training_run_execute(run_id=run.pk)
     ScoringPolicy.objects.create(question=contest.question, confidence_threshold=Decimal("0"))
     application, _ = write_essay(contest, GOOD)
-    ai_services.essays_prepare(sitting_id=contest.sitting.pk)
+    essays_prepare(sitting_id=contest.sitting.pk)
     return contest.members[0], application
 
 

@@ -50,6 +50,7 @@ def manage(*args: str, env: dict[str, str], tmp_path) -> subprocess.CompletedPro
         ("DJANGO_ENV", "staging"),
         ("DJANGO_LOG_LEVEL", "LOUD"),
         ("CELERY_TASK_TIME_LIMIT", "0"),
+        ("DATABASE_POOLER", "pgpool"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(variable, value, tmp_path):
@@ -83,3 +84,22 @@ def test_a_laptop_needs_no_configuration_and_generates_its_secrets(tmp_path):
     secrets_file = tmp_path / "dev-secrets.json"
     assert secrets_file.exists()
     assert oct(secrets_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_behind_pgbouncer_no_server_side_cursor_outlives_a_transaction(tmp_path):
+    env = {**PRODUCTION_ENV, "DATABASE_POOLER": "pgbouncer"}
+    code = (
+        "from django.conf import settings;"
+        "print(settings.DATABASES['default'].get('DISABLE_SERVER_SIDE_CURSORS'))"
+    )
+    result = manage("shell", "-c", code, env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+    plain = manage("shell", "-c", code, env=PRODUCTION_ENV, tmp_path=tmp_path)
+    assert plain.stdout.strip().splitlines()[-1] == "None"
+
+
+def test_pgbouncer_mode_refuses_a_database_that_is_not_postgresql(tmp_path):
+    result = manage("check", env={"DATABASE_POOLER": "pgbouncer"}, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "DATABASE_POOLER=pgbouncer needs a postgres:// DATABASE_URL" in result.stderr

@@ -8,6 +8,15 @@ functions from Celery tasks. Public surface:
 - :func:`score_answers` → :class:`Prediction`; :func:`needs_human_review`,
   :func:`differs_from_human`
 - :func:`quadratic_weighted_kappa`, :func:`fisher_z_mean`
+
+The services that persist and use it live beside it and are imported from their modules
+(this package stays importable without Django, for the benchmark and reproducibility runs):
+
+- ``scoring.papers`` — exact scoring of handed-in papers, the pass rule, requeue of unscored;
+- ``scoring.training`` — training uploads, training runs, stored model versions;
+- ``scoring.essays`` — essays for the commission: redaction, AI opinion, routing, gap rule.
+
+Depends on ``bank`` (keepers may train their questions' scorers) and ``redaction``.
 """
 
 from .data import (

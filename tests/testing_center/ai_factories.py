@@ -14,8 +14,9 @@ from django.utils import timezone
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
 from recruitment.models import Application, CommissionMember, Competition, Stage
-from testing_center import services
+from testing_center.delivery import attempt_save_many, attempt_start, attempt_submit
 from testing_center.models import Attempt, Blueprint, Question
+from testing_center.scoring.papers import attempt_score
 from tests.factories import UserFactory
 from tests.testing_center.factories import (
     Contest,
@@ -125,11 +126,11 @@ def write_essay(
     worker will), the paper is scored at once and waits for preparation."""
     user = make_candidate()
     application = make_application(contest, user=user)
-    attempt = services.attempt_start(user=user, sitting=contest.sitting, language="ru")
+    attempt = attempt_start(user=user, sitting=contest.sitting, language="ru")
     item = attempt.items.get()
-    services.attempt_save_many(attempt=attempt, answers={item.position: text})
-    services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+    attempt_save_many(attempt=attempt, answers={item.position: text})
+    attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
     if score:
-        services.attempt_score(attempt_id=attempt.pk)
+        attempt_score(attempt_id=attempt.pk)
     attempt.refresh_from_db()
     return application, attempt

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from testing_center import services
+from testing_center.delivery import attempt_autosave
 from testing_center.models import AttemptItem, option_labels
 
 _clock = itertools.count(1_700_000_000_000)
@@ -18,7 +18,7 @@ def answer_sections(attempt, correct_per_section: dict[int, int]) -> None:
         n = seen.get(item.section_position, 0)
         seen[item.section_position] = n + 1
         right = n < correct_per_section.get(item.section_position, 0)
-        services.attempt_autosave(
+        attempt_autosave(
             attempt=attempt,
             position=item.position,
             answer=label(attempt, item, "a" if right else "b"),

@@ -10,7 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from testing_center import services
+from testing_center.analysis import sitting_analyse
+from testing_center.delivery import attempt_start, attempt_submit
 from testing_center.models import Attempt, ItemStatistic, Question, SittingStatistic
 from tests.factories import UserFactory, make_state_body
 from tests.testing_center.factories import make_application, make_candidate
@@ -29,10 +30,10 @@ def scored(contest, django_capture_on_commit_callbacks):
         user = make_candidate()
         application = make_application(contest, user=user)
         codes.append(application.code)
-        attempt = services.attempt_start(user=user, sitting=contest.sitting)
+        attempt = attempt_start(user=user, sitting=contest.sitting)
         answer_sections(attempt, {1: min(n, 3), 2: max(0, n - 2)})
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=attempt, by="candidate")
+            attempt_submit(attempt=attempt, by="candidate")
     return codes
 
 
@@ -74,15 +75,15 @@ def test_results_list_query_count_does_not_grow(
     for _ in range(5):
         user = make_candidate()
         make_application(contest, user=user)
-        attempt = services.attempt_start(user=user, sitting=contest.sitting)
+        attempt = attempt_start(user=user, sitting=contest.sitting)
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=attempt, by="candidate")
+            attempt_submit(attempt=attempt, by="candidate")
     with django_assert_max_num_queries(15):
         assert client.get(RESULTS).status_code == 200
 
 
 def test_item_analysis_of_a_closed_sitting_flags_weak_items(contest, scored):
-    stats = services.sitting_analyse(sitting_id=contest.sitting.pk)
+    stats = sitting_analyse(sitting_id=contest.sitting.pk)
     assert isinstance(stats, SittingStatistic) and stats.attempts == 5
     assert ItemStatistic.objects.filter(sitting=contest.sitting).exists()
     assert ItemStatistic.objects.filter(flagged=True).exists()

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from testing_center import ai_services
 from testing_center.models import EssayReview, ScoringModel, TrainingAnswer, TrainingRun
+from testing_center.scoring.essays import essays_prepare
+from testing_center.scoring.training import training_run_execute
 from tests.factories import UserFactory
 from tests.testing_center.ai_factories import make_essay_contest, scored_answers_csv, write_essay
 from tests.testing_center.factories import make_question, make_topic
@@ -50,7 +51,7 @@ def test_an_administrator_uploads_scored_answers_and_trains_with_visible_progres
     page = client.get("/admin/testing_center/trainingrun/")
     assert page["Refresh"] == "5"  # the list refreshes itself while a run works
     assert '<progress value="0"' in page.content.decode()
-    ai_services.training_run_execute(run_id=run.pk)
+    training_run_execute(run_id=run.pk)
     page = client.get("/admin/testing_center/trainingrun/")
     assert "Refresh" not in page
     assert "1 / 1" in page.content.decode()
@@ -85,8 +86,8 @@ def test_an_hr_officer_sees_essay_routing_of_their_body_only(client, essays):
     other = make_essay_contest()
     write_essay(essays, "Текст эссе о государственной службе и доверии граждан.")
     write_essay(other, "Текст другого эссе о цифровизации и услугах.")
-    ai_services.essays_prepare(sitting_id=essays.sitting.pk)
-    ai_services.essays_prepare(sitting_id=other.sitting.pk)
+    essays_prepare(sitting_id=essays.sitting.pk)
+    essays_prepare(sitting_id=other.sitting.pk)
     client.force_login(essays.hr)
     page = client.get("/admin/testing_center/essayreview/").content.decode()
     mine = EssayReview.objects.get(attempt__sitting=essays.sitting)

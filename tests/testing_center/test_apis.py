@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from eqyzmet.api_auth import api_token_issue
+from eqyzmet.codes import new_code
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from recruitment.codes import new_code
 from recruitment.models import Application
-from testing_center import services
+from testing_center.delivery import attempt_start, attempt_submit
 from testing_center.models import Attempt
 from tests.factories import UserFactory, make_state_body
 from tests.testing_center.factories import make_application, make_candidate
@@ -36,11 +36,11 @@ def _sit(contest, *, correct, submit=True, django_capture_on_commit_callbacks=No
     # Real codes look like K7-4QMX-9TZ2 (the testing-center factory's do not).
     application.code = new_code()
     Application.objects.filter(pk=application.pk).update(code=application.code)
-    attempt = services.attempt_start(user=user, sitting=contest.sitting)
+    attempt = attempt_start(user=user, sitting=contest.sitting)
     answer_sections(attempt, correct)
     if submit:
         with django_capture_on_commit_callbacks(execute=True):
-            services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+            attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
     attempt.refresh_from_db()
     return user, application, attempt
 
@@ -243,7 +243,7 @@ def test_my_results_query_count_does_not_grow(
     topics = small_bank(sections=2, per_topic=4)
     other = make_contest(blueprint=make_blueprint([(topics[0], 3, 1), (topics[1], 3, 1)]))
     make_application(other, user=user)
-    attempt = services.attempt_start(user=user, sitting=other.sitting)
-    services.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+    attempt = attempt_start(user=user, sitting=other.sitting)
+    attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/api/v1/me/test-results/").json()["count"] == 2

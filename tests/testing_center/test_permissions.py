@@ -9,7 +9,7 @@ import pytest
 
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from testing_center import services
+from testing_center.delivery import attempt_start
 from testing_center.models import Attempt
 from tests.factories import UserFactory, make_state_body
 from tests.testing_center.factories import make_application, make_candidate
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def attempt(contest, admitted, candidate):
-    return services.attempt_start(user=candidate, sitting=contest.sitting)
+    return attempt_start(user=candidate, sitting=contest.sitting)
 
 
 @pytest.fixture

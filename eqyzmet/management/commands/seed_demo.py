@@ -12,7 +12,8 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 # The kernel first, then the apps in the order they depend on each other.
-SEED_ORDER = ["eqyzmet", "recruitment", "testing_center", "evaluation", "ethics"]
+# The testing center loads its bank and blueprints before the competitions that use them.
+SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics"]
 
 
 @contextmanager

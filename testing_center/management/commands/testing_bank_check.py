@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from testing_center import services
+from testing_center import bank
 from testing_center.models import Topic
 
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, topics, **options):
         chosen = Topic.objects.filter(code__in=topics) if topics else None
-        warnings = services.bank_key_balance(topics=chosen)
+        warnings = bank.bank_key_balance(topics=chosen)
         for warning in warnings:
             self.stderr.write(warning.message)
         if warnings:

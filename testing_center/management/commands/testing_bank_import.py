@@ -9,7 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from testing_center import services
+from testing_center import bank
+from testing_center.demo import load_bank, seed_blueprints
 
 
 class Command(BaseCommand):
@@ -23,8 +24,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, files, seed, **options):
         if seed:
-            from testing_center.demo import load_bank, seed_blueprints
-
             load_bank(self.stdout)
             seed_blueprints()
         failed = False
@@ -32,7 +31,7 @@ class Command(BaseCommand):
             path = Path(name)
             if not path.is_file():
                 raise CommandError(f"No such file: {name}")
-            report = services.bank_import(actor=None, data=path.read_bytes(), filename=path.name)
+            report = bank.bank_import(actor=None, data=path.read_bytes(), filename=path.name)
             if report.ok:
                 self.stdout.write(
                     self.style.SUCCESS(

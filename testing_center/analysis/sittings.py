@@ -1,0 +1,112 @@
+"""Item analysis of closed sittings: statistics of first attempts, weak items flagged."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from eqyzmet.audit import audit_record
+from testing_center.analysis import statistics as item_analysis
+from testing_center.models import (
+    Attempt,
+    AttemptItem,
+    ItemStatistic,
+    Sitting,
+    SittingStatistic,
+)
+
+
+def thresholds() -> item_analysis.Thresholds:
+    overrides = getattr(settings, "TESTING_ITEM_FLAG_THRESHOLDS", {}) or {}
+    return item_analysis.Thresholds(**overrides)
+
+
+@transaction.atomic
+def sitting_analyse(*, sitting_id: int) -> SittingStatistic | None:
+    """Moodle-style statistics of a sitting's first attempts; flag weak items."""
+    sitting = Sitting.objects.select_for_update().filter(pk=sitting_id).first()
+    if sitting is None:
+        return None
+    rows = list(
+        AttemptItem.objects.filter(
+            attempt__sitting=sitting,
+            attempt__number=1,
+            attempt__status=Attempt.Status.SCORED,
+            awarded__isnull=False,
+        ).values_list("attempt_id", "position", "question_id", "awarded", "points")
+    )
+    by_attempt: dict[int, float] = {}
+    for attempt_id, _pos, _q, awarded, _pts in rows:
+        by_attempt[attempt_id] = by_attempt.get(attempt_id, 0.0) + float(awarded)
+    people = sorted(by_attempt)
+    index = {a: n for n, a in enumerate(people)}
+    # Quiz level: by position (slot), as Moodle does for randomly drawn questions.
+    slots: dict[int, list[float]] = {}
+    slot_max: dict[int, float] = {}
+    per_question: dict[int, tuple[list[float], list[float], float]] = {}
+    for attempt_id, position, question_id, awarded, points in rows:
+        slots.setdefault(position, [0.0] * len(people))[index[attempt_id]] = float(awarded)
+        slot_max[position] = float(points)
+        scores, totals, _m = per_question.setdefault(question_id, ([], [], float(points)))
+        scores.append(float(awarded))
+        totals.append(by_attempt[attempt_id])
+    quiz = item_analysis.quiz_statistics(
+        {str(k): v for k, v in slots.items()}, {str(k): v for k, v in slot_max.items()}
+    )
+    limits = thresholds()
+    ItemStatistic.objects.filter(sitting=sitting).delete()
+    now = timezone.now()
+    stats_rows = []
+    for question_id, (scores, totals, max_mark) in per_question.items():
+        stats = item_analysis.item_statistics(scores, totals, max_mark)
+        reasons = item_analysis.flag_reasons(stats, limits)
+        stats_rows.append(
+            ItemStatistic(
+                sitting=sitting,
+                question_id=question_id,
+                attempts=stats.attempts,
+                facility=stats.facility,
+                sd=stats.sd,
+                discrimination_index=stats.discrimination_index,
+                discriminative_efficiency=stats.discriminative_efficiency,
+                flagged=bool(reasons),
+                flag_reasons=reasons,
+                computed_at=now,
+            )
+        )
+    ItemStatistic.objects.bulk_create(stats_rows)
+    result, _created = SittingStatistic.objects.update_or_create(
+        sitting=sitting,
+        defaults={
+            "attempts": quiz.attempts,
+            "mean": quiz.mean,
+            "median": quiz.median,
+            "sd": quiz.sd,
+            "cic": quiz.cic,
+            "error_ratio": quiz.error_ratio,
+            "standard_error": quiz.standard_error,
+            "computed_at": now,
+        },
+    )
+    sitting.analysed_at = now
+    sitting.save(update_fields=["analysed_at"])
+    audit_record(
+        action="sitting.analysed",
+        target=sitting,
+        details={
+            "attempts": quiz.attempts,
+            "flagged": sum(1 for r in stats_rows if r.flagged),
+        },
+    )
+    return result
+
+
+def sittings_due_for_analysis(*, now=None) -> list[int]:
+    """Sittings whose window has closed, with no paper still open, not yet analysed."""
+    now = now or timezone.now()
+    return list(
+        Sitting.objects.filter(analysed_at__isnull=True, stage__closes_at__lt=now)
+        .exclude(attempts__status__in=[Attempt.Status.IN_PROGRESS, Attempt.Status.SUBMITTED])
+        .values_list("pk", flat=True)[:50]
+    )

@@ -1,0 +1,53 @@
+"""Test delivery: sittings, drawing papers, attempts (real and practice), saving answers,
+handing in and the clock, and the integrity events the test page reports.
+
+Depends on ``scoring`` (a practice paper is scored the moment it is handed in).
+"""
+
+from testing_center.delivery.answers import (
+    MAX_POSITION,
+    SaveResult,
+    answer_from_post,
+    attempt_autosave,
+    attempt_save_many,
+    json_from_post,
+    position_from_post,
+)
+from testing_center.delivery.attempts import (
+    ATTEMPT_TRANSITIONS,
+    attempt_expire_if_due,
+    attempt_start,
+    attempt_submit,
+    attempts_expire_sweep,
+    practice_attempt_start,
+)
+from testing_center.delivery.drawing import paper_draw
+from testing_center.delivery.events import (
+    MAX_EVENTS_PER_ATTEMPT,
+    MAX_EVENTS_PER_POST,
+    EventsRecorded,
+    integrity_events_record,
+)
+from testing_center.delivery.sittings import sitting_attach
+
+__all__ = [
+    "ATTEMPT_TRANSITIONS",
+    "MAX_EVENTS_PER_ATTEMPT",
+    "MAX_EVENTS_PER_POST",
+    "MAX_POSITION",
+    "EventsRecorded",
+    "SaveResult",
+    "answer_from_post",
+    "attempt_autosave",
+    "attempt_expire_if_due",
+    "attempt_save_many",
+    "attempt_start",
+    "attempt_submit",
+    "attempts_expire_sweep",
+    "integrity_events_record",
+    "json_from_post",
+    "paper_draw",
+    "position_from_post",
+    "practice_attempt_start",
+    "sitting_attach",
+]
