@@ -316,6 +316,14 @@ AXES_DISABLE_ACCESS_LOG = True
 # Staff roles and administrators must sign in with a second factor (TOTP).
 EQYZMET_STAFF_2FA = env_bool("EQYZMET_STAFF_2FA", default=True)
 OTP_TOTP_ISSUER = "eQyzmet"
+# With Redis, a session is read from the cache and written through to the database: a
+# candidate autosaving every few seconds costs no session query. Without a shared cache
+# (a laptop) sessions stay in the database, so several processes never disagree.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _escrow_written(sender, instance, **kwargs) -> None:
+    from recruitment.public import candidate_applications_forget
+
+    candidate_applications_forget(instance.owner_index)
 
 
 class RecruitmentConfig(AppConfig):
@@ -7,15 +14,19 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self) -> None:
-        # The competition orchestrates; the testing center is its engine and asks it about
-        # stages and applications through this registration, never by importing it.
         from ethics.public import declarations_source_register
-        from recruitment import public
+        from recruitment import (
+            public,
+            tasks,  # noqa: F401  (registers the tasks in every process)
+        )
+        from recruitment.models import IdentityEscrow
         from testing_center.public import competitions_register
 
+        # The competition orchestrates; the testing center is its engine and asks it about
+        # stages and applications through this registration, never by importing it.
         competitions_register(public)
         # Ethics calls no one: the commission's conflict declarations are offered to it.
         declarations_source_register(public.conflict_declarations)
-        # Registers the app's Celery tasks in every process (web too), so a service can
-        # hand work to a task by name: ``eqyzmet.queueing.enqueue("recruitment.…", …)``.
-        from recruitment import tasks  # noqa: F401
+        # A candidate's cached applications follow their escrow rows.
+        post_save.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-cache")
+        post_delete.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-del")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -61,27 +62,43 @@ def is_admitted(*, application_id: int, stage_id: int) -> bool:
 
 def candidate_application_id(*, user, competition_id: int) -> int | None:
     """The signed-in candidate's active application in a competition, if any."""
-    if not user.is_authenticated:
-        return None
-    return (
-        IdentityEscrow.objects.filter(
-            competition_id=competition_id, owner_index=owner_index(user.pk), active=True
-        )
-        .values_list("application_id", flat=True)
-        .first()
-    )
+    return candidate_application_ids(user=user).get(competition_id)
+
+
+# A candidate's own applications are asked for on every autosave of a running test; they
+# change only when the person applies or withdraws. Kept in the cache for a minute at most
+# and dropped whenever an escrow row of theirs is written (signals in recruitment.apps).
+OWNER_CACHE_SECONDS = 60
+
+
+def _owner_cache_key(index: str) -> str:
+    return f"recruitment:applications-of:{index}"
 
 
 def candidate_application_ids(*, user) -> dict[int, int]:
     """``{competition_id: application_id}`` for the signed-in candidate's active
-    applications, in one query."""
+    applications: one query, or none when the cache has them."""
     if not user.is_authenticated:
         return {}
-    return dict(
-        IdentityEscrow.objects.filter(owner_index=owner_index(user.pk), active=True).values_list(
-            "competition_id", "application_id"
+    index = owner_index(user.pk)
+    key = _owner_cache_key(index)
+    cached = cache.get(key)
+    if cached is None:
+        cached = dict(
+            IdentityEscrow.objects.filter(owner_index=index, active=True).values_list(
+                "competition_id", "application_id"
+            )
         )
-    )
+        cache.set(key, cached, OWNER_CACHE_SECONDS)
+    return dict(cached)
+
+
+def candidate_applications_forget(index: str) -> None:
+    """Drop the cached applications of the person behind ``index`` now and again when the
+    writing transaction commits (a read racing the write could otherwise cache the old)."""
+    key = _owner_cache_key(index)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
 
 
 def application_code(application_id: int) -> str:

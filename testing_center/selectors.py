@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from eqyzmet.selectors import state_bodies_in_scope
+from testing_center.delivery.fast_save import PaperFacts, paper_facts
 from testing_center.models import (
     Attempt,
     AttemptItem,
@@ -55,6 +56,23 @@ def attempt_for_request(request, pk: int) -> Attempt:
     if own is None or own != attempt.application_id:
         raise Http404
     return attempt
+
+
+def paper_facts_for_request(request, pk: int) -> PaperFacts | None:
+    """The running paper's cached facts when whoever is asking owns it, else None (the full
+    path, ``attempt_for_request``, then answers: 404 for someone else's paper)."""
+    facts = paper_facts(pk)
+    if facts is None:
+        return None
+    if facts.competition_id is None:
+        token = request.session.get(PRACTICE_SESSION_KEY, "")
+        owned = bool(token) and token == facts.practice_token
+    else:
+        mine = competitions.candidate_application_ids(user=request.user)
+        owned = facts.application_id is not None and (
+            mine.get(facts.competition_id) == facts.application_id
+        )
+    return facts if owned else None
 
 
 @dataclass

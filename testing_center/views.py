@@ -107,7 +107,23 @@ def _refusal(exc: ApplicationError) -> JsonResponse:
 @never_cache
 @require_POST
 def attempt_save(request, pk: int):
-    """Autosave of one answer. JSON in the form body: position, answer (JSON), changed_at."""
+    """Autosave of one answer. JSON in the form body: position, answer (JSON), changed_at.
+
+    The owner's ordinary save takes one statement (``delivery.fast_save``); anything else
+    — a refusal, a late or older change, someone else's paper — takes the full path."""
+    facts = selectors.paper_facts_for_request(request, pk)
+    if facts is not None:
+        try:
+            result = delivery.attempt_autosave_fast(
+                facts=facts,
+                position=delivery.position_from_post(request.POST.get("position")),
+                answer=delivery.answer_from_post(request.POST.get("answer")),
+                changed_at_ms=int(request.POST.get("changed_at", "")),
+            )
+        except (ValueError, ApplicationError):
+            result = None
+        if result is not None:
+            return _saved(result)
     attempt = selectors.attempt_for_request(request, pk)
     try:
         delivery.attempt_expire_if_due(attempt=attempt)
@@ -124,6 +140,10 @@ def attempt_save(request, pk: int):
         )
     except ApplicationError as exc:
         return _refusal(exc)
+    return _saved(result)
+
+
+def _saved(result) -> JsonResponse:
     return JsonResponse(
         {
             "ok": True,

@@ -28,6 +28,7 @@ from testing_center.delivery.events import (
     EventsRecorded,
     integrity_events_record,
 )
+from testing_center.delivery.fast_save import PaperFacts, attempt_autosave_fast, paper_facts
 from testing_center.delivery.sittings import sitting_attach
 
 __all__ = [
@@ -36,9 +37,11 @@ __all__ = [
     "MAX_EVENTS_PER_POST",
     "MAX_POSITION",
     "EventsRecorded",
+    "PaperFacts",
     "SaveResult",
     "answer_from_post",
     "attempt_autosave",
+    "attempt_autosave_fast",
     "attempt_expire_if_due",
     "attempt_save_many",
     "attempt_start",
@@ -47,6 +50,7 @@ __all__ = [
     "integrity_events_record",
     "json_from_post",
     "paper_draw",
+    "paper_facts",
     "position_from_post",
     "practice_attempt_start",
     "sitting_attach",

@@ -47,7 +47,7 @@ def _encodable(text: str) -> bool:
     return True
 
 
-def _normalise_answer(item: AttemptItem, kind: str, raw, blueprint: Blueprint, labels: dict):
+def normalise_answer(kind: str, raw, blueprint: Blueprint, labels: dict):
     """The canonical stored form of an answer (option ids), or ApplicationError. Choices
     arrive as this paper's labels (``labels``: option id → label) and are mapped back."""
     if raw in (None, "", []):
@@ -140,7 +140,7 @@ def attempt_autosave(
     labels = option_labels(
         seed=attempt.seed, position=item.position, option_order=item.option_order
     )
-    value = _normalise_answer(item, item.question.kind, answer, attempt.blueprint, labels)
+    value = normalise_answer(item.question.kind, answer, attempt.blueprint, labels)
     if changed_at_ms <= item.changed_at_ms:
         # Older than (or the same as) what is stored: a retry or the other tab's past.
         return SaveResult(
