@@ -32,7 +32,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse, urlunparse
+from urllib.parse import urlencode, urlparse, urlunparse
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/eqyzmet_scale"
@@ -323,7 +323,10 @@ def _probes(*, run: int) -> dict:
         "sitting": sitting,
         "finished": finished,
         "vacancy": vacancies_open().first(),
-        "case": EthicsCase.objects.filter(state_body__path__startswith=top.path)
+        # The same kind of case at every scale (the page's queries follow its content).
+        "case": EthicsCase.objects.filter(
+            state_body__path__startswith=top.path, source="report", acknowledged_at__isnull=False
+        )
         .order_by("-created_at")
         .first(),
         "assessment": Assessment.objects.filter(
@@ -347,16 +350,28 @@ def _probes(*, run: int) -> dict:
 
 
 def _pages(p: dict) -> list[tuple[str, str, str]]:
-    large, application = p["large"], p["large_application"]
+    large, application, vacancy = p["large"], p["large_application"], p["vacancy"]
+    # Words of an open vacancy's title, so every search finds something at every scale.
+    words = {
+        "kk": vacancy.title_kk.split()[-1],
+        "ru": " ".join(vacancy.title_ru.split()[:2]),
+        "en": vacancy.title_en.split(",")[0],
+    }
+    searches = [
+        (
+            f"vacancies: full-text search, {lang}",
+            "public",
+            f"/{lang}/vacancies/?{urlencode({'q': q})}",
+        )
+        for lang, q in words.items()
+    ]
     return [
         ("home", "public", "/ru/"),
         ("vacancies: open list", "public", "/ru/vacancies/"),
-        ("vacancies: full-text search, kk", "public", "/kk/vacancies/?q=сарапшысы"),
-        ("vacancies: full-text search, ru", "public", "/ru/vacancies/?q=эксперт+управления"),
-        ("vacancies: full-text search, en", "public", "/en/vacancies/?q=expert+division"),
+        *searches,
         ("vacancies: last page", "public", "/ru/vacancies/?page=last"),
         ("vacancy page", "public", f"/ru/vacancies/{p['vacancy'].pk}/"),
-        ("API: vacancies", "public", "/api/v1/vacancies/?q=expert"),
+        ("API: vacancies", "public", f"/api/v1/vacancies/?{urlencode({'q': words['en']})}"),
         ("my applications", "candidate", "/ru/my/applications/"),
         (
             "my application (large competition)",
