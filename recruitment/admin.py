@@ -159,6 +159,10 @@ class StageInline(admin.TabularInline):
         "weight",
     ]
 
+    def get_queryset(self, request):
+        # Each row is printed with its competition's number: one query, not one per row.
+        return super().get_queryset(request).select_related("competition")
+
 
 class CommissionInline(admin.TabularInline):
     model = CommissionMember
@@ -166,6 +170,10 @@ class CommissionInline(admin.TabularInline):
     fields = ["user", "role", "declared_at", "has_conflict"]
     readonly_fields = ["declared_at", "has_conflict"]
     autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        # Each seat is printed with its competition's number and its member: one query.
+        return super().get_queryset(request).select_related("competition", "user")
 
 
 @admin.register(Competition)

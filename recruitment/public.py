@@ -57,7 +57,19 @@ def admitted_applications(stage_id: int) -> list[AdmittedCode]:
 
 
 def is_admitted(*, application_id: int, stage_id: int) -> bool:
-    return any(a.application_id == application_id for a in admitted_applications(stage_id))
+    return bool(admitted_among(stage_ids=[stage_id], application_ids=[application_id]))
+
+
+def admitted_among(*, stage_ids, application_ids) -> set[tuple[int, int]]:
+    """``{(stage_id, application_id)}`` for those of ``application_ids`` admitted to sit
+    those of ``stage_ids``: one query, however many stages and however many others sit."""
+    return set(
+        Application.objects.filter(
+            pk__in=list(application_ids),
+            current_stage_id__in=list(stage_ids),
+            status=Application.Status.ADMITTED,
+        ).values_list("current_stage_id", "pk")
+    )
 
 
 def candidate_application_id(*, user, competition_id: int) -> int | None:

@@ -118,14 +118,9 @@ def sittings_for_candidate(*, user) -> list[SittingRow]:
 
 
 def admitted_pairs(*, sittings, application_ids) -> set[tuple[int, int]]:
-    pairs = set()
-    for s in sittings:
-        pairs.update(
-            (s.stage_id, a.application_id)
-            for a in competitions.admitted_applications(s.stage_id)
-            if a.application_id in application_ids
-        )
-    return pairs
+    return competitions.admitted_among(
+        stage_ids=[s.stage_id for s in sittings], application_ids=application_ids
+    )
 
 
 def _info_from_stage(stage) -> StageInfo:
