@@ -8,18 +8,24 @@ body's HR officers keep their own topics and see the national ones read-only.
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin
 from eqyzmet.errors import ApplicationError
+from eqyzmet.jobs import job_progress
+from eqyzmet.models import Job
 from testing_center import (
     admin_ai,  # noqa: F401  (registers the AI scoring pages)
     bank,
     delivery,
 )
+from testing_center.analysis import ANALYSE_JOB
 from testing_center.forms import BankImportForm, KeylessQuestionForm, QuestionForm
 from testing_center.models import (
     Attempt,
@@ -281,9 +287,34 @@ class BlueprintAdmin(admin.ModelAdmin):
 @admin.register(Sitting)
 class SittingAdmin(StateBodyScopedAdmin):
     state_body_lookup = "stage__competition__state_body"
-    list_display = ["stage", "blueprint", "created_at", "analysed_at", "results_link"]
+    list_display = ["stage", "blueprint", "created_at", "analysis", "results_link"]
     list_select_related = ["stage__competition", "blueprint"]
     fields = ["stage", "blueprint"]
+
+    def get_queryset(self, request):
+        # The latest analysis job of each row in the same query, so the list shows a worker
+        # analysing a large sitting (state and percentage) without a query per row.
+        latest = Job.objects.filter(kind=ANALYSE_JOB, ref=OuterRef("pk")).order_by("-created_at")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                analysis_job_state=Subquery(latest.values("state")[:1]),
+                analysis_job_id=Subquery(latest.values("pk")[:1]),
+            )
+        )
+
+    @admin.display(description=_("item analysis"), ordering="analysed_at")
+    def analysis(self, obj):
+        state = getattr(obj, "analysis_job_state", None)
+        if state in (Job.State.QUEUED, Job.State.RUNNING):
+            job = Job(pk=obj.analysis_job_id, state=state)
+            return _("analysing… %(percent)s%%") % {"percent": job_progress(job)}
+        if obj.analysed_at:
+            return date_format(timezone.localtime(obj.analysed_at), "DATETIME_FORMAT")
+        if state == Job.State.FAILED:
+            return _("failed; it is tried again")
+        return "—"
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "stage" and not request.user.is_superuser:

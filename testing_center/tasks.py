@@ -5,8 +5,14 @@ from __future__ import annotations
 from celery import shared_task
 from django.db import transaction
 
+from eqyzmet.jobs import job_run
 from eqyzmet.queueing import TASK_DEFAULTS, enqueue
-from testing_center.analysis import sitting_analyse, sittings_due_for_analysis
+from testing_center.analysis import (
+    sitting_analyse,
+    sitting_analyse_run,
+    sittings_analysis_queue,
+    sittings_due_for_analysis,
+)
 from testing_center.delivery import attempts_expire_sweep
 from testing_center.integrity import sitting_integrity_scan, sittings_due_for_integrity
 from testing_center.scoring.essays import essays_due_for_preparation, essays_prepare
@@ -24,6 +30,12 @@ def score_attempt(attempt_id: int) -> bool:
 @shared_task(name="testing_center.analyse_sitting", **LONG)
 def analyse_sitting(sitting_id: int) -> bool:
     return sitting_analyse(sitting_id=sitting_id) is not None
+
+
+@shared_task(name="testing_center.analyse_sitting_job", **{**LONG, "max_retries": 0})
+def analyse_sitting_job(job_id: int) -> bool:
+    """Item analysis as a background job: its progress shows on the sittings' admin list."""
+    return job_run(job_id, sitting_analyse_run)
 
 
 @shared_task(name="testing_center.prepare_essays", **LONG)
@@ -57,8 +69,7 @@ def sweep() -> dict[str, int]:
     essays = essays_due_for_preparation()
     scans = sittings_due_for_integrity()
     with transaction.atomic():
-        for sitting_id in due:
-            enqueue(analyse_sitting, sitting_id)
+        sittings_analysis_queue(due)
         for sitting_id in essays:
             enqueue(prepare_essays, sitting_id)
         for sitting_id in scans:

@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from eqyzmet.audit import audit_record
+from eqyzmet.errors import ApplicationError
+from eqyzmet.jobs import job_queue
 from testing_center.analysis import statistics as item_analysis
 from testing_center.models import (
     Attempt,
@@ -22,12 +25,23 @@ def thresholds() -> item_analysis.Thresholds:
     return item_analysis.Thresholds(**overrides)
 
 
+ANALYSE_JOB = "sitting.analyse"
+
+
+def _no_progress(percent: int) -> None:
+    return None
+
+
 @transaction.atomic
-def sitting_analyse(*, sitting_id: int) -> SittingStatistic | None:
-    """Moodle-style statistics of a sitting's first attempts; flag weak items."""
+def sitting_analyse(*, sitting_id: int, progress=_no_progress) -> SittingStatistic | None:
+    """Moodle-style statistics of a sitting's first attempts; flag weak items.
+
+    ``progress(percent)`` is told how far it has gone (the admin shows it while a worker
+    analyses a large sitting)."""
     sitting = Sitting.objects.select_for_update().filter(pk=sitting_id).first()
     if sitting is None:
         return None
+    progress(5)
     rows = list(
         AttemptItem.objects.filter(
             attempt__sitting=sitting,
@@ -36,6 +50,7 @@ def sitting_analyse(*, sitting_id: int) -> SittingStatistic | None:
             awarded__isnull=False,
         ).values_list("attempt_id", "position", "question_id", "awarded", "points")
     )
+    progress(40)
     by_attempt: dict[int, float] = {}
     for attempt_id, _pos, _q, awarded, _pts in rows:
         by_attempt[attempt_id] = by_attempt.get(attempt_id, 0.0) + float(awarded)
@@ -54,6 +69,7 @@ def sitting_analyse(*, sitting_id: int) -> SittingStatistic | None:
     quiz = item_analysis.quiz_statistics(
         {str(k): v for k, v in slots.items()}, {str(k): v for k, v in slot_max.items()}
     )
+    progress(70)
     limits = thresholds()
     ItemStatistic.objects.filter(sitting=sitting).delete()
     now = timezone.now()
@@ -75,6 +91,7 @@ def sitting_analyse(*, sitting_id: int) -> SittingStatistic | None:
                 computed_at=now,
             )
         )
+    progress(90)
     ItemStatistic.objects.bulk_create(stats_rows)
     result, _created = SittingStatistic.objects.update_or_create(
         sitting=sitting,
@@ -110,3 +127,29 @@ def sittings_due_for_analysis(*, now=None) -> list[int]:
         .exclude(attempts__status__in=[Attempt.Status.IN_PROGRESS, Attempt.Status.SUBMITTED])
         .values_list("pk", flat=True)[:50]
     )
+
+
+def sitting_analyse_run(*, job, progress) -> str:
+    """The worker's half of an analysis job (``eqyzmet.jobs``)."""
+    result = sitting_analyse(sitting_id=job.ref, progress=progress)
+    if result is None:
+        return ""
+    return gettext("%(count)s first attempts analysed.") % {"count": result.attempts}
+
+
+def sittings_analysis_queue(sitting_ids) -> int:
+    """Queue an analysis job for each sitting that has none queued or running; returns how
+    many were queued (the beat sweep calls it every half minute)."""
+    queued = 0
+    for sitting_id in sitting_ids:
+        try:
+            job_queue(
+                kind=ANALYSE_JOB,
+                ref=sitting_id,
+                task="testing_center.analyse_sitting_job",
+                actor=None,
+            )
+        except ApplicationError:
+            continue  # already queued or running
+        queued += 1
+    return queued
