@@ -105,56 +105,16 @@ def running_pgbouncer(dbname: str):
 
 
 def _stats(port: int, dbname: str) -> dict[str, int]:
-    out = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "-U",
-            "postgres",
-            "-d",
-            "pgbouncer",
-            "-tA",
-            "-F",
-            "|",
-            "-c",
-            "SHOW STATS",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    header = (
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(port),
-                "-U",
-                "postgres",
-                "-d",
-                "pgbouncer",
-                "-A",
-                "-F",
-                "|",
-                "-c",
-                "SHOW STATS",
-            ],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        .stdout.splitlines()[0]
-        .split("|")
-    )
-    for line in out.splitlines():
+    """PgBouncer's own counters for ``dbname`` (its admin console, ``SHOW STATS``)."""
+    command = ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres"]
+    command += ["-d", "pgbouncer", "-A", "-F", "|", "-c", "SHOW STATS"]
+    lines = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    header, *rows = lines.splitlines()
+    names = header.split("|")
+    for line in rows:
         values = line.split("|")
         if values and values[0] == dbname:
-            return {k: int(v) for k, v in zip(header[1:], values[1:], strict=False) if v.isdigit()}
+            return {k: int(v) for k, v in zip(names[1:], values[1:], strict=False) if v.isdigit()}
     return {}
 
 
