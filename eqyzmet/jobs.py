@@ -16,7 +16,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -103,6 +103,13 @@ def job_progress(job: Job) -> int:
         if reported is not None:
             return int(reported)
     return 100 if job.state == Job.State.DONE else job.progress
+
+
+def latest_job_field(*, kind: str, field: str = "state") -> Subquery:
+    """For annotating a list: ``field`` of the newest job of ``kind`` about each row (a
+    correlated subquery on the indexed (kind, ref) pair, so no query per row)."""
+    latest = Job.objects.filter(kind=kind, ref=OuterRef("pk")).order_by("-created_at")
+    return Subquery(latest.values(field)[:1])
 
 
 def latest_jobs(*, kind: str, refs) -> dict[int, Job]:

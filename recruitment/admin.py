@@ -11,7 +11,6 @@ import secrets
 
 from django import forms
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -30,7 +29,7 @@ from eqyzmet.admin import (
 )
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
-from eqyzmet.jobs import job_progress, latest_jobs
+from eqyzmet.jobs import job_progress, latest_job_field, latest_jobs
 from eqyzmet.models import Job
 from recruitment import procedure, services
 from recruitment.eligibility import reason_text
@@ -212,15 +211,11 @@ class CompetitionAdmin(StateBodyScopedAdmin):
         return False
 
     def get_queryset(self, request):
-        # The latest ranking-lock job of each row, in the same query (a correlated subquery
-        # on an indexed column), so the list shows "locking…" without a query per row.
-        latest = Job.objects.filter(kind=services.LOCK_RANKING_JOB, ref=OuterRef("pk")).order_by(
-            "-created_at"
-        )
+        # The latest ranking-lock job of each row, in the same query.
         return (
             super()
             .get_queryset(request)
-            .annotate(lock_job_state=Subquery(latest.values("state")[:1]))
+            .annotate(lock_job_state=latest_job_field(kind=services.LOCK_RANKING_JOB))
         )
 
     @admin.display(description=_("status"), ordering="status")

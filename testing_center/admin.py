@@ -8,7 +8,6 @@ body's HR officers keep their own topics and see the national ones read-only.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.admin import ReadOnlyAdmin, StateBodyScopedAdmin
 from eqyzmet.errors import ApplicationError
-from eqyzmet.jobs import job_progress
+from eqyzmet.jobs import job_progress, latest_job_field
 from eqyzmet.models import Job
 from testing_center import (
     admin_ai,  # noqa: F401  (registers the AI scoring pages)
@@ -294,13 +293,12 @@ class SittingAdmin(StateBodyScopedAdmin):
     def get_queryset(self, request):
         # The latest analysis job of each row in the same query, so the list shows a worker
         # analysing a large sitting (state and percentage) without a query per row.
-        latest = Job.objects.filter(kind=ANALYSE_JOB, ref=OuterRef("pk")).order_by("-created_at")
         return (
             super()
             .get_queryset(request)
             .annotate(
-                analysis_job_state=Subquery(latest.values("state")[:1]),
-                analysis_job_id=Subquery(latest.values("pk")[:1]),
+                analysis_job_state=latest_job_field(kind=ANALYSE_JOB),
+                analysis_job_id=latest_job_field(kind=ANALYSE_JOB, field="pk"),
             )
         )
 

@@ -177,3 +177,33 @@ def make_candidate(*, private_years: int = 0, public_years: int = 3, level=Educa
         phone=phone,
         markers=[surname, iin, email, phone, phone.replace(" ", "")],
     )
+
+
+TEST_THEN_ESSAY = [
+    (Stage.Kind.LEGISLATION_TEST, "55", None, None, "0"),
+    (Stage.Kind.ESSAY, "5", "3", None, "1"),
+]
+
+
+def competition_at_written_test(*, staff: Staff, applicants: int):
+    """A published competition of a legislation test then an essay: ``applicants`` codes
+    applied, applications closed, the test stage open. Returns (competition, applications,
+    test stage)."""
+    competition = make_competition(staff=staff, plan=TEST_THEN_ESSAY)
+    services.competition_publish(competition=competition, actor=staff.hr)
+    applications = [
+        services.application_submit(
+            user=make_candidate().user,
+            competition=competition,
+            vacancy=competition.vacancies.get(),
+            consent=True,
+        )
+        for _ in range(applicants)
+    ]
+    Competition.objects.filter(pk=competition.pk).update(
+        applications_open_at=timezone.now() - dt.timedelta(days=2),
+        applications_close_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    services.competition_close_applications(competition=competition, actor=staff.hr)
+    services.competition_advance(competition=competition, actor=staff.hr)
+    return competition, applications, competition.stages.get(kind=Stage.Kind.LEGISLATION_TEST)

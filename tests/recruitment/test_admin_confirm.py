@@ -8,10 +8,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from recruitment import services
 from recruitment.models import Application, Competition, Stage
 from recruitment.public import stage_result_record
-from tests.recruitment.factories import make_candidate, make_competition, make_staff
+from tests.recruitment.factories import competition_at_written_test, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -19,30 +18,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def in_testing(roles):
     staff = make_staff()
-    competition = make_competition(
-        staff=staff,
-        plan=[
-            (Stage.Kind.LEGISLATION_TEST, "55", None, None, "0"),
-            (Stage.Kind.ESSAY, "5", "3", None, "1"),
-        ],
-    )
-    services.competition_publish(competition=competition, actor=staff.hr)
-    apps = [
-        services.application_submit(
-            user=make_candidate().user,
-            competition=competition,
-            vacancy=competition.vacancies.get(),
-            consent=True,
-        )
-        for _ in range(4)
-    ]
-    Competition.objects.filter(pk=competition.pk).update(
-        applications_open_at=timezone.now() - dt.timedelta(days=2),
-        applications_close_at=timezone.now() - dt.timedelta(seconds=1),
-    )
-    services.competition_close_applications(competition=competition, actor=staff.hr)
-    services.competition_advance(competition=competition, actor=staff.hr)
-    test = competition.stages.get(kind=Stage.Kind.LEGISLATION_TEST)
+    competition, apps, test = competition_at_written_test(staff=staff, applicants=4)
     stage_result_record(application_id=apps[0].pk, stage_id=test.pk, score=Decimal(40), passed=True)
     return staff, competition, apps, test
 

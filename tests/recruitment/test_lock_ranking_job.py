@@ -17,7 +17,11 @@ from eqyzmet.models import Job
 from recruitment import services
 from recruitment.models import Application, Competition, Stage
 from recruitment.public import stage_result_record
-from tests.recruitment.factories import make_candidate, make_competition, make_staff
+from tests.recruitment.factories import (
+    competition_at_written_test,
+    make_competition,
+    make_staff,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,30 +32,7 @@ LIST = "/admin/recruitment/competition/"
 def marked(roles):
     """A competition at its last (essay) stage with every mark given: ready to lock."""
     staff = make_staff()
-    competition = make_competition(
-        staff=staff,
-        plan=[
-            (Stage.Kind.LEGISLATION_TEST, "55", None, None, "0"),
-            (Stage.Kind.ESSAY, "5", "3", None, "1"),
-        ],
-    )
-    services.competition_publish(competition=competition, actor=staff.hr)
-    applications = [
-        services.application_submit(
-            user=make_candidate().user,
-            competition=competition,
-            vacancy=competition.vacancies.get(),
-            consent=True,
-        )
-        for _ in range(3)
-    ]
-    Competition.objects.filter(pk=competition.pk).update(
-        applications_open_at=timezone.now() - dt.timedelta(days=2),
-        applications_close_at=timezone.now() - dt.timedelta(seconds=1),
-    )
-    services.competition_close_applications(competition=competition, actor=staff.hr)
-    services.competition_advance(competition=competition, actor=staff.hr)
-    test = competition.stages.get(kind=Stage.Kind.LEGISLATION_TEST)
+    competition, applications, test = competition_at_written_test(staff=staff, applicants=3)
     Stage.objects.filter(pk=test.pk).update(closes_at=timezone.now() - dt.timedelta(minutes=1))
     for application in applications:
         stage_result_record(
