@@ -8,11 +8,20 @@ module only as an aggregate of at least the threshold's respondents (never fewer
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    Avg,
+    BooleanField,
+    Case,
+    Count,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from eqyzmet.models import StateBody, User
@@ -241,36 +250,82 @@ def cycles_in_scope(*, bodies: QuerySet[StateBody]) -> list[Cycle]:
     )
 
 
+# A unit page lists this many assessments at a time; the counts above the table cover all.
+UNIT_PAGE_SIZE = 50
+
+
 @dataclass
 class UnitOverview:
     cycle: Cycle | None
     rows: list[Assessment]
-    overdue: list[Assessment]
+    overdue_count: int
     status_counts: dict[str, int]
     band_counts: dict[str, int]
     trend: list[tuple[str, Decimal]]
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+
+    @property
+    def overdue_ids(self) -> set[int]:
+        return {a.pk for a in self.rows if a.is_overdue}
+
+
+def _overdue(today: dt.date) -> Q:
+    """Still being scored after the cycle's due date, or finalised and unanswered past the
+    employee's response date."""
+    return Q(status__in=EDITABLE, cycle__due_date__lt=today) | Q(
+        status=Assessment.Status.FINALIZED, respond_by__lt=today
+    )
 
 
 def unit_overview(
-    *, bodies: QuerySet[StateBody], cycle: Cycle | None, today: dt.date | None = None
+    *,
+    bodies: QuerySet[StateBody],
+    cycle: Cycle | None,
+    today: dt.date | None = None,
+    page: int = 1,
+    overdue_only: bool = False,
 ) -> UnitOverview:
+    """The manager's unit in ``cycle``: counts by status and band and the number overdue
+    over the whole unit (in SQL, whatever its size), and one page of its assessments."""
     today = today or timezone.localdate()
     rows: list[Assessment] = []
+    status_counts: dict[str, int] = {}
+    band_counts: dict[str, int] = {}
+    overdue_count = total = 0
+    pages = 1
     if cycle is not None:
-        rows = list(
-            _assessments()
-            .select_related("employee__supervisor", "employee__unit_head")
-            .filter(cycle=cycle, employee__state_body__in=bodies)
-            .order_by("employee__state_body__path", "employee__user__email")
+        in_cycle = Assessment.objects.filter(cycle=cycle, employee__state_body__in=bodies)
+        # One pass over the unit for every count on the page.
+        counts = in_cycle.aggregate(
+            overdue=Count("pk", filter=_overdue(today)),
+            **{f"s_{v}": Count("pk", filter=Q(status=v)) for v in Assessment.Status.values},
+            **{f"b_{v}": Count("pk", filter=Q(band=v)) for v in Assessment.Band.values},
         )
-    overdue = [
-        a
-        for a in rows
-        if (a.status in EDITABLE and a.cycle.due_date < today)
-        or (a.status == Assessment.Status.FINALIZED and a.respond_by and a.respond_by < today)
-    ]
-    status_counts = Counter(a.status for a in rows)
-    band_counts = Counter(a.band for a in rows if a.band)
+        status_counts = {v: counts[f"s_{v}"] for v in Assessment.Status.values}
+        band_counts = {v: counts[f"b_{v}"] for v in Assessment.Band.values}
+        overdue_count = counts["overdue"]
+        total = overdue_count if overdue_only else sum(status_counts.values())
+        pages = max(1, -(-total // UNIT_PAGE_SIZE))
+        page = min(max(page, 1), pages)
+        listed = _assessments().filter(cycle=cycle, employee__state_body__in=bodies)
+        if overdue_only:
+            listed = listed.filter(_overdue(today))
+        offset = (page - 1) * UNIT_PAGE_SIZE
+        rows = list(
+            listed.select_related("employee__supervisor", "employee__unit_head")
+            .annotate(
+                is_overdue=Case(
+                    When(_overdue(today), then=Value(True)),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .order_by("employee__state_body__path", "employee__user__email", "pk")[
+                offset : offset + UNIT_PAGE_SIZE
+            ]
+        )
     trend = [
         (f"{y} Q{q}", scoring.round2(Decimal(str(avg))))
         for y, q, avg in Assessment.objects.filter(
@@ -286,10 +341,13 @@ def unit_overview(
     return UnitOverview(
         cycle=cycle,
         rows=rows,
-        overdue=overdue,
-        status_counts=dict(status_counts),
-        band_counts=dict(band_counts),
+        overdue_count=overdue_count,
+        status_counts=status_counts,
+        band_counts=band_counts,
         trend=trend,
+        page=page,
+        pages=pages,
+        total=total,
     )
 
 

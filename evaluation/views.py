@@ -336,7 +336,14 @@ def unit(request, bodies):
             raise Http404
     elif cycles:
         chosen = cycles[0]
-    overview = selectors.unit_overview(bodies=bodies, cycle=chosen)
+    page = request.GET.get("page", "1")
+    overdue_only = request.GET.get("overdue") == "1"
+    overview = selectors.unit_overview(
+        bodies=bodies,
+        cycle=chosen,
+        page=int(page) if page.isascii() and page.isdigit() and len(page) < 7 else 1,
+        overdue_only=overdue_only,
+    )
     labels = _band_labels()
     distribution = charts.bars(
         rows=[(labels[b], overview.band_counts.get(b, 0)) for b in Assessment.Band.values],
@@ -355,7 +362,8 @@ def unit(request, bodies):
             "cycles": cycles,
             "cycle": chosen,
             "overview": overview,
-            "overdue_ids": {a.pk for a in overview.overdue},
+            "overdue_ids": overview.overdue_ids,
+            "overdue_only": overdue_only,
             "statuses": [
                 (label, overview.status_counts.get(value, 0))
                 for value, label in Assessment.Status.choices

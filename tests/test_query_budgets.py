@@ -81,7 +81,7 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "ethics dashboard, my queue searched": 10,
     "ethics charts": 8,
     # Manager
-    "manager unit page": 8,
+    "manager unit page": 9,
 }
 
 

@@ -394,3 +394,50 @@ def test_guessing_codes_is_throttled(client, emp, department):
     assert client.post(url("rate_start"), {"code": issued.code}).status_code == 429
     assert client.post(url("rate_start"), {"code": issued.code, "score": "5"}).status_code == 429
     assert CitizenRatingLink.objects.get().rated_at is None
+
+
+def test_the_unit_page_counts_everyone_but_lists_one_page_at_a_time(
+    client, department, manager, competencies
+):
+    """A unit of 53: the counts cover all 53, the table shows 50 and then 3, and 'only the
+    overdue' lists just the two the manager is late with."""
+    import datetime as dt
+
+    from evaluation.selectors import UNIT_PAGE_SIZE
+
+    staff = [
+        employee(department, supervisor=manager, unit_head=manager)
+        for _ in range(UNIT_PAGE_SIZE + 3)
+    ]
+    cycle = open_cycle(department)
+    for emp in staff[2:]:
+        score(assessment_of(emp, cycle), manager)
+    cycle.due_date = dt.date(2000, 1, 1)  # the two unscored are now overdue
+    cycle.save(update_fields=["due_date"])
+    client.force_login(manager)
+
+    first = client.get("/en/evaluation/unit/", {"cycle": cycle.pk})
+    assert len(first.context["overview"].rows) == UNIT_PAGE_SIZE
+    assert first.context["overview"].total == UNIT_PAGE_SIZE + 3
+    assert b'data-testid="overdue-count">2<' in first.content
+    assert b"Page 1 of 2 (53 people)" in first.content
+
+    second = client.get("/en/evaluation/unit/", {"cycle": cycle.pk, "page": 2})
+    assert len(second.context["overview"].rows) == 3
+    # A page past the end shows the last page, and nonsense shows the first.
+    assert (
+        client.get("/en/evaluation/unit/", {"cycle": cycle.pk, "page": 99}).context["overview"].page
+        == 2
+    )
+    assert (
+        client.get("/en/evaluation/unit/", {"cycle": cycle.pk, "page": "x"})
+        .context["overview"]
+        .page
+        == 1
+    )
+
+    late = client.get("/en/evaluation/unit/", {"cycle": cycle.pk, "overdue": 1})
+    rows = late.context["overview"].rows
+    assert {a.employee_id for a in rows} == {staff[0].pk, staff[1].pk}
+    assert all(a.is_overdue for a in rows)
+    assert late.content.count(b'class="overdue"') == 2
