@@ -9,6 +9,8 @@ class EqyzmetConfig(AppConfig):
     def ready(self) -> None:
         # Registers the kernel's Celery tasks in every process, as each app does its own.
         from eqyzmet import tasks  # noqa: F401
+        from eqyzmet.accounts import consent
         from eqyzmet.twofactor import signals
 
         signals.connect()
+        consent.connect()

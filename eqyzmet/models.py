@@ -274,3 +274,26 @@ class Job(models.Model):
     @property
     def active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+
+class Consent(models.Model):
+    """A person's consent to the processing of their personal data under one version of the
+    privacy notice (Law of the Republic of Kazakhstan "On Personal Data and Their
+    Protection", art. 8). Rows are only added: a new version asks for a new consent, and the
+    old rows are the proof of what was agreed to and when."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    version = models.CharField(_("privacy notice version"), max_length=32)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now, editable=False)
+    # A keyed hash of the client's address (``eqyzmet.vault.blind_index``), never the
+    # address itself.
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-given_at"])]
+
+    def __str__(self) -> str:
+        return f"consent v{self.version} #{self.user_id}"

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "eqyzmet.middleware.HostileInputMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "eqyzmet.twofactor.middleware.SecondFactorMiddleware",
+    # After the second factor: a person who agreed to an older privacy notice agrees to the
+    # current one before the candidate pages open.
+    "eqyzmet.accounts.middleware.ConsentMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -328,6 +331,20 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Personal data: privacy notice and retention ----------------------------------------
+
+# The privacy notice's version. Raise it when the notice changes: every signed-in person
+# who agreed to an older version is asked to agree to the new one before the candidate
+# pages open again (eqyzmet.accounts.middleware.ConsentMiddleware).
+PRIVACY_NOTICE_VERSION = env_str("EQYZMET_PRIVACY_NOTICE_VERSION", "2026-1")
+# How long records are kept after a person deletes their account, in years; shown on the
+# privacy notice and the deletion page. Applications, stage results and appeals are the
+# competition's record; the identity of an appointed person or one in the personnel reserve
+# is kept for the personnel file; consents are the proof of what was agreed to.
+EQYZMET_RETENTION_APPLICATION_YEARS = env_int("EQYZMET_RETENTION_APPLICATION_YEARS", 5, minimum=1)
+EQYZMET_RETENTION_IDENTITY_YEARS = env_int("EQYZMET_RETENTION_IDENTITY_YEARS", 5, minimum=1)
+EQYZMET_RETENTION_CONSENT_YEARS = env_int("EQYZMET_RETENTION_CONSENT_YEARS", 5, minimum=1)
 
 # --- Personal-data vault -----------------------------------------------------------------
 

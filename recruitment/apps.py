@@ -14,6 +14,7 @@ class RecruitmentConfig(AppConfig):
     verbose_name = _("Recruitment")
 
     def ready(self) -> None:
+        from eqyzmet.accounts.personal_data import personal_data_source_register
         from ethics.public import declarations_source_register
         from recruitment import (
             public,
@@ -27,6 +28,14 @@ class RecruitmentConfig(AppConfig):
         competitions_register(public)
         # Ethics calls no one: the commission's conflict declarations are offered to it.
         declarations_source_register(public.conflict_declarations)
+        # The kernel's "download my data" and "delete my account" reach the candidate's
+        # profile and applications through this registration.
+        personal_data_source_register(
+            "recruitment",
+            public.candidate_personal_data,
+            blockers=public.candidate_deletion_blockers,
+            erase=public.candidate_personal_data_erase,
+        )
         # A candidate's cached applications follow their escrow rows.
         post_save.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-cache")
         post_delete.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-del")

@@ -26,6 +26,10 @@ class RegistrationForm(forms.Form):
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    consent = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to the processing of my personal data"),
+        error_messages={"required": _("You must agree to the privacy notice to register.")},
+    )
 
     def clean(self):
         cleaned = super().clean()
@@ -38,3 +42,42 @@ class RegistrationForm(forms.Form):
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class EmailChangeForm(forms.Form):
+    new_email = forms.EmailField(
+        label=_("New e-mail address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("The password is not correct."), code="wrong_password")
+        return password
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    confirmation = forms.CharField(label=_("Type DELETE to confirm"), max_length=20)
+
+
+class ConsentForm(forms.Form):
+    agree = forms.BooleanField(
+        label=_("I have read the privacy notice and agree to the processing of my personal data"),
+        error_messages={"required": _("Tick the box to agree to the privacy notice.")},
+    )

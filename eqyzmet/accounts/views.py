@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eqyzmet.accounts import services
+from eqyzmet.accounts.consent import address_hash
 from eqyzmet.accounts.forms import RegistrationForm
 from eqyzmet.accounts.selectors import email_is_confirmed
+from eqyzmet.accounts.views_account import email_goes_to_terminal
 from eqyzmet.errors import ApplicationError
 
 
@@ -39,6 +41,7 @@ def register(request):
             email=form.cleaned_data["email"],
             password=form.cleaned_data["password1"],
             language=(get_language() or "kk")[:2],
+            consent_ip_hash=address_hash(request),
         )
         if created:
             _send_confirmation(request, user)
@@ -53,8 +56,12 @@ def register(request):
 
 
 def register_done(request):
-    """Anyone: "check your inbox"."""
-    return render(request, "registration/register_done.html")
+    """Anyone: "check your inbox" (and, in the demo, "or the terminal")."""
+    return render(
+        request,
+        "registration/register_done.html",
+        {"email_to_terminal": email_goes_to_terminal()},
+    )
 
 
 @require_http_methods(["GET", "POST"])

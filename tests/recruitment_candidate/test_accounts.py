@@ -21,7 +21,7 @@ GOOD_PASSWORD = "Steppe-Horizon-2026"
 def _register(client, email="new.candidate@example.kz", password=GOOD_PASSWORD, lang="en"):
     return client.post(
         f"/{lang}/accounts/register/",
-        {"email": email, "password1": password, "password2": password},
+        {"email": email, "password1": password, "password2": password, "consent": "on"},
     )
 
 

@@ -25,6 +25,7 @@ def test_a_candidate_registers_applies_and_sees_the_code(page, live_server):
     page.get_by_label("E-mail address").fill("aruzhan@example.kz")
     page.get_by_label("Password", exact=True).fill("Steppe-Horizon-2026")
     page.get_by_label("Password again").fill("Steppe-Horizon-2026")
+    page.get_by_label("I have read the privacy notice").check()
     page.get_by_role("button", name="Create my account").click()
     page.wait_for_url(f"{base}/accounts/register/done/")
 
