@@ -17,6 +17,7 @@ class RecruitmentConfig(AppConfig):
         from eqyzmet.accounts.personal_data import personal_data_source_register
         from ethics.public import declarations_source_register
         from recruitment import (
+            personal_data,
             public,
             tasks,  # noqa: F401  (registers the tasks in every process)
         )
@@ -32,9 +33,9 @@ class RecruitmentConfig(AppConfig):
         # profile and applications through this registration.
         personal_data_source_register(
             "recruitment",
-            public.candidate_personal_data,
-            blockers=public.candidate_deletion_blockers,
-            erase=public.candidate_personal_data_erase,
+            personal_data.candidate_personal_data,
+            blockers=personal_data.candidate_deletion_blockers,
+            erase=personal_data.candidate_personal_data_erase,
         )
         # A candidate's cached applications follow their escrow rows.
         post_save.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-cache")
