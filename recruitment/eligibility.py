@@ -142,3 +142,39 @@ def assess(
             )
         )
     return all(r.met for r in reasons), reasons
+
+
+# --- Before applying ---------------------------------------------------------------------
+
+MET, UNMET, MISSING = "met", "unmet", "missing"
+
+# Which part of the profile answers each requirement, and what to do there.
+PROFILE_SECTION = {
+    "education_level": "education",
+    "education_field": "education",
+    "experience_years": "experience",
+    "language": "language",
+    "civil_servant": "personal",
+    "civil_servant_of_body": "personal",
+}
+FIX_MESSAGES = {
+    "education": _("Add your education (level and field) to your profile, or correct it."),
+    "experience": _("Add your periods of work to your profile, or correct them."),
+    "language": _("Add the language and your level to your profile."),
+    "personal": _("If you serve in a state body now, say so in your personal data, with the body."),
+}
+
+
+def requirement_state(reason: Reason, facts: dict) -> str:
+    """``met``; ``missing`` when the profile says nothing the requirement could be judged
+    on (no education, no work, the language not declared); otherwise ``unmet``."""
+    if reason.met:
+        return MET
+    section = PROFILE_SECTION[reason.code]
+    if section == "education" and not facts.get("education"):
+        return MISSING
+    if section == "experience" and not facts.get("experience"):
+        return MISSING
+    if section == "language" and reason.params["language"] not in facts.get("languages", {}):
+        return MISSING
+    return UNMET

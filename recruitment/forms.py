@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eqyzmet.errors import ApplicationError
 from eqyzmet.models import StateBody
 from recruitment.models import (
     Competition,
@@ -14,6 +15,7 @@ from recruitment.models import (
     LanguageSkill,
     Vacancy,
 )
+from recruitment.phone import EXAMPLE, phone_normalise
 
 
 class DateInput(forms.DateInput):
@@ -34,7 +36,10 @@ class ProfileForm(forms.Form):
         label=_("Phone"),
         max_length=32,
         required=False,
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+        help_text=_("A Kazakhstan number, for example +7 701 234 56 78."),
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "placeholder": EXAMPLE}
+        ),
     )
     is_civil_servant = forms.BooleanField(label=_("I am a civil servant now"), required=False)
     current_body = forms.ModelChoiceField(
@@ -42,6 +47,12 @@ class ProfileForm(forms.Form):
         queryset=StateBody.objects.order_by("path"),
         required=False,
     )
+
+    def clean_phone(self) -> str:
+        try:
+            return phone_normalise(self.cleaned_data["phone"])
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message, code=exc.code) from None
 
     @classmethod
     def initial_from(cls, profile) -> dict:
@@ -74,6 +85,14 @@ class ExperienceForm(forms.ModelForm):
             "started_on": DateInput(),
             "ended_on": DateInput(),
         }
+
+    def clean(self):
+        # The service refuses it too; here the message lands on the field.
+        data = super().clean()
+        started, ended = data.get("started_on"), data.get("ended_on")
+        if started and ended and ended < started:
+            self.add_error("ended_on", _("A period of work cannot end before it starts."))
+        return data
 
 
 class LanguageForm(forms.ModelForm):
@@ -123,6 +142,22 @@ class VacancySearchForm(forms.Form):
 
 
 class ApplyForm(forms.Form):
+    motivation = forms.CharField(
+        label=_("Motivation letter (optional)"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Why this post. Stays on your side with your documents: staff read it only if "
+            "your identity is revealed."
+        ),
+    )
+    documents = forms.ModelMultipleChoiceField(
+        label=_("Documents to send with the application"),
+        queryset=Document.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     consent = forms.BooleanField(
         label=_(
             "I agree to the processing of my personal data for this competition, as described "
@@ -130,6 +165,15 @@ class ApplyForm(forms.Form):
         ),
         required=False,
     )
+
+    def __init__(self, *args, documents: list[Document], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["documents"]
+        field.queryset = Document.objects.filter(pk__in=[d.pk for d in documents])
+        # Choices from the list already read, so rendering costs no extra query.
+        field.choices = [(d.pk, str(d)) for d in documents]
+        if not documents:
+            del self.fields["documents"]
 
 
 class AppealForm(forms.Form):

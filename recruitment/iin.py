@@ -47,3 +47,17 @@ def iin_with_check_digit(first11: str) -> str | None:
     """Complete an 11-digit prefix to a valid IIN (for demo data and tests)."""
     check = iin_check_digit(first11)
     return None if check is None else f"{first11}{check}"
+
+
+# The youngest age at which a person can plausibly have started work or finished a course
+# that the profile lists (the Labour Code allows light work from 14).
+YOUNGEST_AGE = 14
+
+
+def date_at_age(birth: dt.date, years: int) -> dt.date:
+    """The day a person born on ``birth`` turns ``years`` (a 29 February birthday counts
+    from 1 March in other years)."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return dt.date(birth.year + years, 3, 1)

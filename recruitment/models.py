@@ -472,6 +472,37 @@ class Application(models.Model):
         return self.code
 
 
+class ApplicationDraft(models.Model):
+    """An application the candidate started and has not submitted: the vacancy, their
+    motivation letter and the documents they chose. Candidate side only, like the profile:
+    it is not an ``Application`` (no code, no status, no snapshot), so no staff list, count,
+    ranking, API or ledger can meet it, and the competition and vacancy have no reverse
+    accessor to it. Submitting consumes it (``candidate_application_submit``)."""
+
+    profile = models.ForeignKey(
+        CandidateProfile, on_delete=models.CASCADE, related_name="application_drafts"
+    )
+    competition = models.ForeignKey(Competition, on_delete=models.CASCADE, related_name="+")
+    vacancy = models.ForeignKey(Vacancy, on_delete=models.CASCADE, related_name="+")
+    motivation = EncryptedTextField(_("motivation letter"), blank=True, default="")
+    documents = models.ManyToManyField(Document, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("application draft")
+        verbose_name_plural = _("application drafts")
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "competition"], name="one_draft_per_competition"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ApplicationDraft #{self.pk}"
+
+
 class IdentityEscrow(models.Model):
     """The only link from an application to its candidate. Plain ids, no foreign keys:
     nothing in the ORM can traverse from ``Application`` to here."""
@@ -481,6 +512,11 @@ class IdentityEscrow(models.Model):
     owner_index = models.CharField(max_length=64, db_index=True)
     owner = EncryptedTextField()
     active = models.BooleanField(default=True)
+    # What the candidate sent with the application (from their draft): their own words and
+    # the ids of their own documents. Candidate-side like the owner: read by the owner's
+    # pages and, after a reveal, with the identity; never by a staff selector.
+    motivation = EncryptedTextField(blank=True, default="")
+    document_ids = models.JSONField(default=list, blank=True)
 
     class Meta:
         constraints = [

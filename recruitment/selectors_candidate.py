@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from eqyzmet.models import StateBody
-from recruitment import services
+from recruitment import eligibility, services
 from recruitment.eligibility import reason_text
 from recruitment.models import (
     Appeal,
     Application,
+    ApplicationDraft,
     CandidateProfile,
     Competition,
     Document,
@@ -28,6 +29,7 @@ from recruitment.models import (
     Vacancy,
 )
 from recruitment.public import owner_index
+from recruitment.services.profiles import _declared_facts
 
 # --- Vacancies ---------------------------------------------------------------------------
 
@@ -312,3 +314,120 @@ def my_application(*, user, application_id: int) -> MyApplication | None:
     ids = _own_application_ids(user).filter(application_id=application_id)
     application = _applications(ids).first()
     return None if application is None else _row(application)
+
+
+# --- Before applying: eligibility, a live application, the draft -------------------------
+
+
+@dataclass(frozen=True)
+class Requirement:
+    state: str  # eligibility.MET, UNMET or MISSING
+    text: str
+    section: str  # the part of the profile that answers it: education, experience, ...
+
+    @property
+    def fix(self) -> str:
+        return str(eligibility.FIX_MESSAGES[self.section])
+
+
+@dataclass
+class ApplyCheck:
+    """Everything the apply page needs to decide before anything is submitted."""
+
+    profile: CandidateProfile | None
+    live_application: Application | None
+    requirements: list[Requirement]
+    draft: ApplicationDraft | None
+
+    @property
+    def eligible(self) -> bool:
+        return self.profile is not None and all(
+            r.state == eligibility.MET for r in self.requirements
+        )
+
+    @property
+    def sections_to_fix(self) -> list[str]:
+        """The parts of the profile to complete, each once, in the order of the list."""
+        return list(
+            dict.fromkeys(r.section for r in self.requirements if r.state != eligibility.MET)
+        )
+
+    @property
+    def documents(self) -> list[Document]:
+        return list(self.profile.documents.all()) if self.profile else []
+
+
+def live_application(*, user, competition_id: int) -> Application | None:
+    """The person's application in the competition that is still live (an active escrow),
+    or ``None``."""
+    ids = IdentityEscrow.objects.filter(
+        owner_index=owner_index(user.pk), competition_id=competition_id, active=True
+    ).values("application_id")
+    return Application.objects.filter(pk__in=ids).first()
+
+
+def apply_check(*, user, competition: Competition, vacancy: Vacancy) -> ApplyCheck:
+    """Each requirement of the vacancy against the profile as it is now (met, not met, or
+    nothing declared to judge it by), the live application in this competition if any, and
+    the person's draft for it: eight queries."""
+    profile = profile_of(user=user)
+    live = live_application(user=user, competition_id=competition.pk)
+    draft = None
+    requirements: list[Requirement] = []
+    if profile is not None:
+        draft = (
+            ApplicationDraft.objects.filter(profile=profile, competition=competition)
+            .prefetch_related("documents")
+            .first()
+        )
+        facts = _declared_facts(profile=profile, competition=competition)
+        _eligible, reasons = eligibility.assess(
+            vacancy=vacancy,
+            competition_kind=competition.kind,
+            snapshot=facts,
+            as_of=timezone.localdate(),
+        )
+        requirements = [
+            Requirement(
+                state=eligibility.requirement_state(reason, facts),
+                text=reason_text(reason.as_json()),
+                section=eligibility.PROFILE_SECTION[reason.code],
+            )
+            for reason in reasons
+        ]
+    return ApplyCheck(
+        profile=profile, live_application=live, requirements=requirements, draft=draft
+    )
+
+
+def my_drafts(*, user) -> list[ApplicationDraft]:
+    """The person's unsubmitted applications, newest change first, each marked
+    ``is_open`` while its competition still accepts applications: one query."""
+    now = timezone.now()
+    drafts = list(
+        ApplicationDraft.objects.filter(profile__user=user)
+        .select_related("competition", "vacancy__state_body")
+        .order_by("-updated_at", "-pk")
+    )
+    for draft in drafts:
+        competition = draft.competition
+        draft.is_open = (
+            competition.status == Competition.Status.PUBLISHED
+            and competition.applications_open_at <= now < competition.applications_close_at
+        )
+    return drafts
+
+
+def own_draft(*, user, draft_id: int) -> ApplicationDraft | None:
+    return own_entry(ApplicationDraft, user=user, pk=draft_id)
+
+
+def sent_with(*, user, application_id: int) -> tuple[str, list[Document]]:
+    """The motivation letter and the documents the person sent with their application."""
+    escrow = IdentityEscrow.objects.filter(
+        owner_index=owner_index(user.pk), application_id=application_id
+    ).first()
+    if escrow is None:
+        return "", []
+    documents = Document.objects.filter(profile__user=user, pk__in=escrow.document_ids or [])
+    return escrow.motivation, list(documents)

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from recruitment import views_apply
 from recruitment import views_candidate as candidate
 
 app_name = "recruitment"
@@ -10,7 +11,7 @@ candidate_patterns = [
     path("vacancies/<int:vacancy_id>/", candidate.vacancy_detail, name="vacancy_detail"),
     path(
         "vacancies/<int:vacancy_id>/apply/<int:competition_id>/",
-        candidate.apply,
+        views_apply.apply,
         name="apply",
     ),
     path("my/profile/", candidate.profile, name="profile"),
@@ -42,6 +43,11 @@ candidate_patterns = [
         name="document_delete",
     ),
     path("my/applications/", candidate.my_applications, name="my_applications"),
+    path(
+        "my/applications/drafts/<int:draft_id>/delete/",
+        views_apply.draft_delete,
+        name="draft_delete",
+    ),
     path(
         "my/applications/<int:application_id>/",
         candidate.my_application,

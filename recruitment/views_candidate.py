@@ -34,7 +34,6 @@ from recruitment import selectors_candidate as selectors
 from recruitment import services, services_candidate
 from recruitment.forms import (
     AppealForm,
-    ApplyForm,
     DocumentForm,
     EducationForm,
     ExperienceForm,
@@ -157,49 +156,6 @@ def requirement_lines(vacancy) -> list[str]:
     return lines
 
 
-# --- Applying ----------------------------------------------------------------------------
-
-
-@candidate_required
-@require_http_methods(["GET", "POST"])
-def apply(request, vacancy_id: int, competition_id: int):
-    """Candidate: read how the data is used, agree, apply; see eligibility at once."""
-    found = selectors.open_competition_for(vacancy_id=vacancy_id, competition_id=competition_id)
-    if found is None:
-        messages.error(request, _("Applications to this competition are not being accepted now."))
-        return redirect("recruitment:vacancy_detail", vacancy_id=vacancy_id)
-    competition, vacancy = found
-    form = ApplyForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            application = services_candidate.candidate_application_submit(
-                user=request.user,
-                competition=competition,
-                vacancy=vacancy,
-                consent=form.cleaned_data["consent"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(
-                request,
-                _("Your application is submitted. Your anonymous code is %(code)s.")
-                % {"code": application.code},
-            )
-            return redirect("recruitment:my_application", application_id=application.pk)
-    return render(
-        request,
-        "recruitment/apply.html",
-        {
-            "form": form,
-            "competition": competition,
-            "vacancy": vacancy,
-            "has_profile": selectors.has_profile(user=request.user),
-            "email_confirmed": email_is_confirmed(user=request.user),
-        },
-    )
-
-
 # --- Profile -----------------------------------------------------------------------------
 
 
@@ -241,8 +197,8 @@ def profile_personal(request):
         try:
             services_candidate.candidate_profile_save(user=request.user, **form.cleaned_data)
         except ApplicationError as exc:
-            field = "iin" if exc.code == "invalid_iin" else None
-            field = "full_name" if exc.code == "invalid_name" else field
+            field = {"invalid_iin": "iin", "invalid_name": "full_name", "invalid_phone": "phone"}
+            field = field.get(exc.code)
             form.add_error(field, exc.message)
         else:
             # The same words whether the IIN was free or already held by another profile.
@@ -325,7 +281,8 @@ def entry_edit(request, kind: str, entry_id: int | None = None):
         try:
             spec.save(profile=own_profile, **{spec.instance_arg: entry}, **form.cleaned_data)
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
+            field = exc.extra.get("field")
+            form.add_error(field if field in form.fields else None, exc.message)
         else:
             messages.success(request, _("Your profile is updated."))
             return redirect("recruitment:profile")
@@ -418,7 +375,10 @@ def my_applications(request):
     return render(
         request,
         "recruitment/my_applications.html",
-        {"rows": selectors.my_applications(user=request.user)},
+        {
+            "rows": selectors.my_applications(user=request.user),
+            "drafts": selectors.my_drafts(user=request.user),
+        },
     )
 
 
@@ -433,8 +393,12 @@ def _own(request, application_id: int) -> selectors.MyApplication:
 @require_GET
 def my_application(request, application_id: int):
     """Candidate: one of my applications: eligibility, results, appeals, withdrawal."""
+    row = _own(request, application_id)
+    motivation, documents = selectors.sent_with(user=request.user, application_id=application_id)
     return render(
-        request, "recruitment/my_application.html", {"row": _own(request, application_id)}
+        request,
+        "recruitment/my_application.html",
+        {"row": row, "sent_motivation": motivation, "sent_documents": documents},
     )
 
 

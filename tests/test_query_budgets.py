@@ -69,8 +69,9 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "observer home": 5,
     "observer ledger": 11,
     # Candidate
-    "my applications": 6,
-    "my application": 6,
+    # One more each since issue 15: the drafts list; what was sent with the application.
+    "my applications": 7,
+    "my application": 7,
     "API my applications": 5,
     "candidate tests index": 6,
     "attempt page": 7,

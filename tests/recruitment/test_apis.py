@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from eqyzmet.api_auth import api_token_issue
-from recruitment import services
+from recruitment import services, services_candidate
 from recruitment.models import Application, Competition, Stage, StageResult
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
@@ -71,22 +71,39 @@ def test_a_candidate_sees_only_their_own_applications(client, open_competition):
     mine, other = make_candidate(), make_candidate()
     my_application = _apply(mine, competition)
     _apply(other, competition)
+    other_competition = make_competition(staff=_staff)
+    services.competition_publish(competition=other_competition, actor=_staff.hr)
+    _draft(mine, other_competition)
     client.force_login(mine.user)
     codes = [a["code"] for a in client.get("/api/v1/me/applications/").json()["results"]]
     assert codes == [my_application.code]
+
+
+def _draft(candidate, competition):
+    """A draft whose letter carries the person's identifiers (issue 15)."""
+    return services_candidate.application_draft_save(
+        profile=candidate.profile,
+        competition=competition,
+        vacancy=competition.vacancies.get(),
+        motivation=f"I am {candidate.full_name}, call {candidate.phone}.",
+    )
 
 
 def test_hr_sees_applications_by_code_only_in_their_bodies(client, open_competition):
     staff, competition = open_competition
     candidate = make_candidate()
     application = _apply(candidate, competition)
+    drafter = make_candidate()
+    _draft(drafter, competition)
     url = f"/api/v1/hr/competitions/{competition.pk}/applications/"
     client.force_login(staff.hr)
     response = client.get(url)
     assert response.status_code == 200
     text = response.content.decode()
     assert application.code in text
-    for marker in candidate.markers:
+    # A draft is not an application: it is neither listed nor counted.
+    assert response.json()["count"] == 1
+    for marker in candidate.markers + drafter.markers:
         assert marker not in text
     other = make_staff()
     client.force_login(other.hr)

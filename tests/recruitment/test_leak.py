@@ -17,7 +17,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from recruitment import services
+from recruitment import services, services_candidate
 from recruitment.models import (
     Application,
     Competition,
@@ -84,7 +84,7 @@ def _give_distinctive_dates(candidates) -> None:
         )
 
 
-def _run_to_lock(staff, candidates):
+def _run_to_lock(staff, candidates, drafters=()):
     competition = make_competition(
         staff=staff,
         plan=[
@@ -94,6 +94,14 @@ def _run_to_lock(staff, candidates):
     )
     vacancy = competition.vacancies.get()
     services.competition_publish(competition=competition, actor=staff.hr)
+    # Issue 15: someone who only saved a draft, writing their identifiers into it.
+    for drafter in drafters:
+        services_candidate.application_draft_save(
+            profile=drafter.profile,
+            competition=competition,
+            vacancy=vacancy,
+            motivation=f"I am {drafter.full_name}, IIN {drafter.iin}, phone {drafter.phone}.",
+        )
     applications = [
         services.application_submit(
             user=c.user, competition=competition, vacancy=vacancy, consent=True
@@ -174,10 +182,13 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     staff = make_staff()
     candidates = [make_candidate(private_years=1) for _ in range(4)]
+    drafter = make_candidate()
     _give_distinctive_dates(candidates)
-    competition, applications = _run_to_lock(staff, candidates)
+    competition, applications = _run_to_lock(staff, candidates, drafters=[drafter])
     Application.objects.filter(competition=competition).update(submitted_at=SUBMITTED_AT)
-    markers = {c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in candidates}
+    markers = {
+        c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in [*candidates, drafter]
+    }
 
     visited_by_role = {}
     for role, user in _staff_clients(client, staff).items():

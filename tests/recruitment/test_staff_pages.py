@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recruitment import services
+from recruitment import services, services_candidate
 from tests.factories import UserFactory
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
@@ -94,12 +94,21 @@ def test_observer_of_the_body_reads_the_ledger_by_code(
 ):
     staff, competition = setup
     applications = _apply_many(competition, 3)
+    drafter = make_candidate()
+    services_candidate.application_draft_save(
+        profile=drafter.profile,
+        competition=competition,
+        vacancy=competition.vacancies.get(),
+        motivation=f"Draft by {drafter.full_name}",
+    )
     client.force_login(staff.observer)
     response = client.get(f"/kk/staff/observe/{competition.pk}/")
     assert response.status_code == 200
     html = response.content.decode()
     for application in applications:
         assert application.code in html
+    assert not any(marker in html for marker in drafter.markers)
+    assert "application_draft" not in html
     # Competition events are on the ledger, as sentences; a candidate's own submission is
     # not (it would stamp the code with the moment it was sent).
     assert 'data-testid="ledger-line"' in html
@@ -176,7 +185,14 @@ def test_admin_actions_run_the_stage_machine_and_explain_refusals(client, setup)
 def test_candidate_models_are_not_in_the_admin_even_for_hr(client, setup):
     staff, _competition = setup
     client.force_login(staff.hr)
-    for model in ("candidateprofile", "identityescrow", "document", "education", "experience"):
+    for model in (
+        "candidateprofile",
+        "identityescrow",
+        "document",
+        "education",
+        "experience",
+        "applicationdraft",
+    ):
         assert client.get(f"/admin/recruitment/{model}/").status_code == 404
 
 
@@ -184,3 +200,30 @@ def test_a_plain_user_cannot_enter_the_admin(client, setup):
     client.force_login(UserFactory())
     response = client.get("/admin/recruitment/application/")
     assert response.status_code == 302
+
+
+def test_a_draft_is_in_no_staff_list_or_count(client, setup):
+    """Issue 15: drafts live on the candidate's side; the admin's application list, the
+    competition's applications and the procedure's counts never meet them."""
+    from recruitment.models import Application, ApplicationDraft
+
+    staff, competition = setup
+    applications = _apply_many(competition, 2)
+    for _ in range(3):
+        services_candidate.application_draft_save(
+            profile=make_candidate().profile,
+            competition=competition,
+            vacancy=competition.vacancies.get(),
+            motivation="Not sent yet",
+        )
+    assert ApplicationDraft.objects.count() == 3
+    assert competition.applications.count() == 2
+    assert Application.objects.filter(competition=competition).count() == 2
+    assert not hasattr(competition, "applicationdraft_set")
+    client.force_login(staff.hr)
+    page = client.get(
+        f"/admin/recruitment/application/?competition__id__exact={competition.pk}"
+    ).content.decode()
+    assert page.count('name="_selected_action"') == 2
+    assert all(a.code in page for a in applications)
+    assert "Not sent yet" not in page

@@ -7,8 +7,8 @@ import pytest
 
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from recruitment import services
-from recruitment.models import Document, Education, Stage
+from recruitment import services, services_candidate
+from recruitment.models import ApplicationDraft, Document, Education, Stage
 from tests.factories import UserFactory, make_state_body
 from tests.recruitment_candidate.factories import make_candidate_with_profile, open_vacancy
 
@@ -32,8 +32,16 @@ def world():
         kind=Document.Kind.DIPLOMA,
         upload=SimpleUploadedFile("d.pdf", PDF),
     )
+    other_competition, other_vacancy = open_vacancy()
+    draft = services_candidate.application_draft_save(
+        profile=owner.candidate_profile,
+        competition=other_competition,
+        vacancy=other_vacancy,
+        motivation="Later",
+    )
     return {
         "owner": owner,
+        "draft": draft,
         "competition": competition,
         "vacancy": vacancy,
         "application": application,
@@ -59,6 +67,7 @@ def _candidate_pages(w) -> list[tuple[str, str]]:
         ("get", f"/en/my/applications/{a}/"),
         ("get", f"/en/my/applications/{a}/withdraw/"),
         ("get", f"/en/my/applications/{a}/appeal/{s}/"),
+        ("post", f"/en/my/applications/drafts/{w['draft'].pk}/delete/"),
     ]
 
 
@@ -104,8 +113,10 @@ def test_another_candidates_things_are_not_found(client, world):
         ("post", f"/en/my/documents/{world['document'].pk}/delete/"),
         ("get", f"/en/my/profile/education/{world['education'].pk}/"),
         ("post", f"/en/my/profile/education/{world['education'].pk}/delete/"),
+        ("post", f"/en/my/applications/drafts/{world['draft'].pk}/delete/"),
     ]:
         assert getattr(client, method)(url).status_code == 404, url
+    assert ApplicationDraft.objects.filter(pk=world["draft"].pk).exists()
     world["application"].refresh_from_db()
     assert world["application"].status == "admitted"
     assert Document.objects.filter(pk=world["document"].pk).exists()
