@@ -432,9 +432,15 @@ def _own(request, application_id: int) -> selectors.MyApplication:
 @candidate_required
 @require_GET
 def my_application(request, application_id: int):
-    """Candidate: one of my applications: eligibility, results, appeals, withdrawal."""
+    """Candidate: one of my applications: eligibility, results, appeals, withdrawal,
+    and the request for reasonable adjustments."""
+    from recruitment.selectors_adjustments import my_adjustment
+
+    row = _own(request, application_id)
     return render(
-        request, "recruitment/my_application.html", {"row": _own(request, application_id)}
+        request,
+        "recruitment/my_application.html",
+        {"row": row, "adjustment": my_adjustment(row.application)},
     )
 
 
