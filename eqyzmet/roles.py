@@ -26,6 +26,10 @@ class Role(models.TextChoices):
     # The authorised body's keepers of the national test bank: the only staff who see its
     # answer keys (testing_center.bank.keepers.may_edit_topic).
     BANK_KEEPER = "bank_keeper", _("Keeper of the national test bank")
+    # Decides candidates' requests for reasonable adjustments (extra time, another format)
+    # by anonymous code, and alone with ethics commissioners reads the reason and document
+    # (recruitment.services.adjustments).
+    ADJUSTMENTS_OFFICER = "adjustments_officer", _("Adjustments officer")
 
 
 # Roles whose powers apply only inside the state bodies a person is assigned to.
@@ -39,11 +43,12 @@ SCOPED_ROLES = frozenset(
         Role.EMPLOYEE,
         Role.SERVICE_DESK,
         Role.BANK_KEEPER,
+        Role.ADJUSTMENTS_OFFICER,
     }
 )
 
 # Roles that sign in to the Django admin (the HR officers' workbench).
-ADMIN_ROLES = frozenset({Role.HR_OFFICER, Role.BANK_KEEPER})
+ADMIN_ROLES = frozenset({Role.HR_OFFICER, Role.BANK_KEEPER, Role.ADJUSTMENTS_OFFICER})
 
 # "app_label.codename" for every permission a role's group holds.
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -70,6 +75,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recruitment.view_appeal",
         "recruitment.change_appeal",
         "recruitment.view_reserveentry",
+        # Code, what was asked and the status: never the reason or the document.
+        "recruitment.view_adjustment",
         "testing_center.view_topic",
         "testing_center.add_topic",
         "testing_center.change_topic",
@@ -117,10 +124,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "ethics.view_ethicscase",
         "ethics.change_ethicscase",
         "ethics.export_ethicscase",
+        "recruitment.view_adjustment",
+        "recruitment.view_adjustment_reason",
     ],
     Role.MANAGER: [],
     Role.EMPLOYEE: [],
     Role.SERVICE_DESK: ["evaluation.issue_rating_link"],
+    Role.ADJUSTMENTS_OFFICER: [
+        "recruitment.view_adjustment",
+        "recruitment.view_adjustment_reason",
+        "recruitment.decide_adjustment",
+    ],
     Role.BANK_KEEPER: [
         "testing_center.keep_national_bank",
         "testing_center.view_topic",

@@ -644,3 +644,9 @@ class ReserveEntryAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
     list_filter = [ReserveActiveFilter]
     list_select_related = ["application"]
     readonly_fields = ["application", "valid_until", "created_at", "withdrawn_at"]
+
+
+# Reasonable adjustments have their own module (the reason is health data).
+from recruitment import admin_adjustments  # noqa: E402
+
+admin_adjustments.register(admin.site)

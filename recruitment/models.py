@@ -757,3 +757,7 @@ class StaffDigest(models.Model):
 
     def __str__(self) -> str:
         return f"digest {self.day} #{self.user_id}"
+
+
+# Reasonable adjustments live in their own module; imported here so Django finds the model.
+from recruitment.models_adjustments import Adjustment  # noqa: E402, F401

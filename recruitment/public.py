@@ -30,8 +30,9 @@ from recruitment.models import (
     Stage,
     StageResult,
 )
+from recruitment.models_adjustments import Adjustment
 from recruitment.selectors import applications_admitted_to_stage
-from testing_center.public import AdmittedCode, StageInfo
+from testing_center.public import NO_EXTRA_TIME, AdmittedCode, ExtraTime, StageInfo
 
 
 def owner_index(user_id: int) -> str:
@@ -136,6 +137,22 @@ def locked_stage_scores(*, stage_ids) -> dict[tuple[int, int], Decimal]:
         stage_id__in=list(stage_ids), stage__locked_at__isnull=False
     ).values_list("application_id", "stage_id", "score")
     return {(a, s): score for a, s, score in rows}
+
+
+def extra_time(application_id: int) -> ExtraTime:
+    """The extra time an adjustments officer granted this application (approved or partly
+    approved), or none. One query; asked once, when a paper starts."""
+    row = (
+        Adjustment.objects.filter(
+            application_id=application_id,
+            status__in=(Adjustment.Status.APPROVED, Adjustment.Status.PARTLY_APPROVED),
+        )
+        .values_list("approved_percent", "approved_minutes")
+        .first()
+    )
+    if row is None or not any(row):
+        return NO_EXTRA_TIME
+    return ExtraTime(percent=row[0], minutes=row[1])
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recruitment import views_apply
+from recruitment import views_adjustments, views_apply
 from recruitment import views_candidate as candidate
 
 app_name = "recruitment"
@@ -62,6 +62,11 @@ candidate_patterns = [
         "my/applications/<int:application_id>/appeal/<int:stage_id>/",
         candidate.appeal,
         name="appeal",
+    ),
+    path(
+        "my/applications/<int:application_id>/adjustments/",
+        views_adjustments.adjustment_request,
+        name="adjustment_request",
     ),
 ]
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recruitment import views_staff
+from recruitment import views_adjustments, views_staff
 
 app_name = "staff"
 
@@ -27,5 +27,11 @@ urlpatterns = [
         "observe/<int:competition_id>/",
         views_staff.observer_competition,
         name="observer_competition",
+    ),
+    path("adjustments/", views_adjustments.adjustments_for_readers, name="adjustments"),
+    path(
+        "adjustments/<int:adjustment_id>/document/",
+        views_adjustments.adjustment_document,
+        name="adjustment_document",
     ),
 ]

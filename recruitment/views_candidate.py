@@ -392,13 +392,21 @@ def _own(request, application_id: int) -> selectors.MyApplication:
 @candidate_required
 @require_GET
 def my_application(request, application_id: int):
-    """Candidate: one of my applications: eligibility, results, appeals, withdrawal."""
+    """Candidate: one of my applications: eligibility, results, appeals, withdrawal,
+    and the request for reasonable adjustments."""
+    from recruitment.selectors_adjustments import my_adjustment
+
     row = _own(request, application_id)
     motivation, documents = selectors.sent_with(user=request.user, application_id=application_id)
     return render(
         request,
         "recruitment/my_application.html",
-        {"row": row, "sent_motivation": motivation, "sent_documents": documents},
+        {
+            "row": row,
+            "sent_motivation": motivation,
+            "sent_documents": documents,
+            "adjustment": my_adjustment(row.application),
+        },
     )
 
 

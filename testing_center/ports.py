@@ -51,6 +51,21 @@ class AdmittedCode:
     code: str
 
 
+@dataclass(frozen=True)
+class ExtraTime:
+    """Extra time granted to one application as a reasonable adjustment."""
+
+    percent: int = 0
+    minutes: int = 0
+
+    def seconds_for(self, base_seconds: int) -> int:
+        """The extra seconds on a test of ``base_seconds``."""
+        return int(base_seconds) * int(self.percent) // 100 + int(self.minutes) * 60
+
+
+NO_EXTRA_TIME = ExtraTime()
+
+
 class Competitions(Protocol):
     """The questions the testing center asks about competitions, and the result it reports."""
 
@@ -71,6 +86,8 @@ class Competitions(Protocol):
     def application_codes(self, application_ids) -> dict[int, str]: ...
 
     def locked_stage_scores(self, *, stage_ids) -> dict[tuple[int, int], Decimal]: ...
+
+    def extra_time(self, application_id: int) -> ExtraTime: ...
 
     def stage_result_record(
         self,

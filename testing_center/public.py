@@ -12,14 +12,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from testing_center.ports import AdmittedCode, Competitions, StageInfo, competitions_register
+from testing_center.ports import (
+    NO_EXTRA_TIME,
+    AdmittedCode,
+    Competitions,
+    ExtraTime,
+    StageInfo,
+    competitions_register,
+)
 from testing_center.redaction import RedactionResult, redact_text
 
 __all__ = [
+    "NO_EXTRA_TIME",
     "AdmittedCode",
     "Competitions",
     "EssayForMarking",
     "EssayPart",
+    "ExtraTime",
     "RedactionResult",
     "StageInfo",
     "competitions_register",

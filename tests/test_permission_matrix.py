@@ -75,7 +75,9 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "recruitment:my_applications": frozenset({"candidate"}),
     "recruitment:my_application": OBJECT,
     "recruitment:application_withdraw": OBJECT,
+    "recruitment:draft_delete": OBJECT,  # a draft id; tests/recruitment_candidate/test_permissions.py
     "recruitment:appeal": OBJECT,
+    "recruitment:adjustment_request": OBJECT,
     "staff:commission_home": frozenset({"commission_member"}),
     "staff:commission_queue": OBJECT,
     "staff:commission_declare": OBJECT,
@@ -83,9 +85,12 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "staff:commission_essay": OBJECT,
     "staff:observer_home": frozenset({"observer"}),
     "staff:observer_competition": OBJECT,
+    # Health data: only the readers of an adjustment's reason.
+    "staff:adjustments": frozenset({"ethics_commissioner", "adjustments_officer"}),
+    "staff:adjustment_document": OBJECT,
     # Evaluation pages need an employee record as well as the role (a role alone opens
     # nothing); with records they are tested in tests/evaluation/test_views.py.
-    "evaluation:home": frozenset({"hr_officer", "manager", "bank_keeper"}),
+    "evaluation:home": frozenset({"hr_officer", "manager", "bank_keeper", "adjustments_officer"}),
     "evaluation:my_results": frozenset(),
     "evaluation:my_assessment": OBJECT,
     "evaluation:acknowledge": OBJECT,

@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 ROLE_NAMES = {
     "service_desk",
     "bank_keeper",
+    "adjustments_officer",
     "candidate",
     "hr_officer",
     "commission_member",

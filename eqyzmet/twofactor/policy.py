@@ -19,6 +19,7 @@ SECOND_FACTOR_ROLES = frozenset(
         Role.ETHICS_COMMISSIONER,
         Role.MANAGER,
         Role.BANK_KEEPER,
+        Role.ADJUSTMENTS_OFFICER,
     }
 )
 

@@ -15,11 +15,13 @@ One module per topic; callers import from here (``from recruitment import servic
 - ``commission``: declarations, marks and the stage score from a quorum of marks
 - ``reveal``: revealing the person behind a code
 - ``appeals``: appeals, corrections and the re-ranking they set off
+- ``adjustments``: reasonable adjustments for a disability: request and decision
 
 Topic modules import their siblings directly, in that order, never this package.
 """
 
 from recruitment.procedure import appeal_deadline
+from recruitment.services.adjustments import adjustment_decide, adjustment_request
 from recruitment.services.appeals import appeal_decide, appeal_submit
 from recruitment.services.applications import (
     application_disqualify,
@@ -61,6 +63,8 @@ __all__ = [
     "STAGE_STATUS",
     "TRANSITIONS",
     "S",
+    "adjustment_decide",
+    "adjustment_request",
     "appeal_deadline",
     "appeal_decide",
     "appeal_submit",

@@ -22,8 +22,12 @@ from testing_center.ports import competitions
 from testing_center.scoring.papers import attempt_score
 
 
-def _deadline(blueprint: Blueprint, now, window_closes=None):
-    deadline = now + timezone.timedelta(seconds=blueprint.time_limit_seconds)
+def _deadline(blueprint: Blueprint, now, window_closes=None, extra_seconds: int = 0):
+    """When the paper's time is up. ``extra_seconds`` is a reasonable adjustment granted
+    to this application; it lengthens the test but not the window: the stage is ended after
+    its window closes, so no paper may run past it (a candidate with extra time is told to
+    start early enough)."""
+    deadline = now + timezone.timedelta(seconds=blueprint.time_limit_seconds + extra_seconds)
     # A test started late in the window still ends when the window does.
     if window_closes is not None and window_closes < deadline:
         deadline = window_closes
@@ -59,6 +63,9 @@ def attempt_start(*, user, sitting: Sitting, language: str = "kk") -> Attempt:
             _("You have used all the attempts this test allows."), code="no_attempts_left"
         )
     now = timezone.now()
+    # Asked of the orchestrator when the paper starts; the deadline (which the server and
+    # the fast autosave both check) carries it from then on.
+    extra = competitions.extra_time(application_id).seconds_for(blueprint.time_limit_seconds)
     attempt = Attempt.objects.create(
         sitting=sitting,
         blueprint=blueprint,
@@ -67,7 +74,7 @@ def attempt_start(*, user, sitting: Sitting, language: str = "kk") -> Attempt:
         seed=secrets.token_hex(8),
         language=language[:8],
         started_at=now,
-        deadline=_deadline(blueprint, now, info.closes_at),
+        deadline=_deadline(blueprint, now, info.closes_at, extra),
         grace_seconds=blueprint.grace_seconds,
     )
     _create_paper(attempt)

@@ -39,6 +39,7 @@ STAFF_SEEDS = [
     "/kk/",
     "/kk/staff/commission/",
     "/kk/staff/observe/",
+    "/kk/staff/adjustments/",
     "/kk/ethics/",
     "/kk/ethics/dashboard/",
     "/kk/evaluation/",
@@ -108,6 +109,7 @@ def _run_to_lock(staff, candidates, drafters=()):
         )
         for c in candidates
     ]
+    _plant_adjustments(staff, candidates, applications)
     Competition.objects.filter(pk=competition.pk).update(
         applications_open_at=timezone.now() - dt.timedelta(days=2),
         applications_close_at=timezone.now() - dt.timedelta(seconds=1),
@@ -141,6 +143,36 @@ def _run_to_lock(staff, candidates, drafters=()):
             ),
         )
     return competition, applications
+
+
+# Health data in a request for reasonable adjustments: only ethics commissioners (and
+# adjustments officers, not crawled here) may read it; no other staff role may.
+ADJUSTMENT_MARKERS = ("Adjustment-reason-", "hearing-loss", "Other-format-", "Officer-note-")
+
+
+def _plant_adjustments(staff, candidates, applications) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from eqyzmet.roles import Role
+    from eqyzmet.services import staff_assign
+    from tests.factories import UserFactory
+
+    officer = UserFactory()
+    staff_assign(user=officer, role=Role.ADJUSTMENTS_OFFICER, state_body=staff.body)
+    for n, (candidate, application) in enumerate(zip(candidates, applications, strict=True)):
+        adjustment = services.adjustment_request(
+            user=candidate.user,
+            application=application,
+            extra_time="50",
+            formats=["other"],
+            other_format=f"Other-format-{n}",
+            reason=f"Adjustment-reason-{n}: hearing-loss",
+            document=SimpleUploadedFile("evidence.pdf", f"%PDF-1.4 evidence {n}".encode()),
+        )
+        if n % 2:
+            services.adjustment_decide(
+                adjustment=adjustment, actor=officer, status="refused", note=f"Officer-note-{n}"
+            )
 
 
 def _staff_clients(client_factory, staff):
@@ -193,9 +225,12 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
     visited_by_role = {}
     for role, user in _staff_clients(client, staff).items():
         client.force_login(user)
+        seen = dict(markers)
+        if role != "ethics_commissioner":
+            seen["an adjustment request"] = set(ADJUSTMENT_MARKERS)
         visited_by_role[role] = _assert_no_leak(
             client,
-            markers,
+            seen,
             role=role,
             extra=(
                 f"/api/v1/hr/competitions/{competition.pk}/applications/",
@@ -211,8 +246,14 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
     assert any(u.startswith("/admin/recruitment/application/") for u in hr_pages)
     assert any(f"/admin/recruitment/application/{applications[0].pk}/" in u for u in hr_pages)
     assert any(u.startswith("/admin/recruitment/appeal/") for u in hr_pages)
+    assert any(u.startswith("/admin/recruitment/adjustment/") and "/change/" in u for u in hr_pages)
     assert any("/staff/observe/" in u for u in visited_by_role["observer"])
     assert any("/staff/commission/" in u for u in visited_by_role["commission_member"])
+    # The ethics commissioner is the one crawled role that reads the adjustments' reasons.
+    assert any("/staff/adjustments/" in u for u in visited_by_role["ethics_commissioner"])
+    client.force_login(staff.ethics)
+    readers_page = client.get("/kk/staff/adjustments/").content.decode()
+    assert all(f"Adjustment-reason-{n}" in readers_page for n in range(len(candidates)))
 
     for message in mail.outbox:
         body = message.subject + message.body + " ".join(message.to)
