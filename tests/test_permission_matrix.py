@@ -68,6 +68,11 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "recruitment:my_application": OBJECT,
     "recruitment:application_withdraw": OBJECT,
     "recruitment:appeal": OBJECT,
+    "recruitment:saved_searches": frozenset({"candidate"}),
+    "recruitment:saved_search_create": POST_ONLY,
+    "recruitment:saved_search_delete": OBJECT,
+    "recruitment:saved_search_alerts": OBJECT,
+    "recruitment:saved_search_unsubscribe": OBJECT,  # only with a signed token
     "staff:commission_home": frozenset({"commission_member"}),
     "staff:commission_queue": OBJECT,
     "staff:commission_declare": OBJECT,
