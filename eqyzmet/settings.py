@@ -48,6 +48,14 @@ ALLOWED_HOSTS = env_list(
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the site's host names.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+# The site's address for links in e-mails that background tasks send (they have no request
+# to ask): the first allowed host over HTTPS in production unless set.
+EQYZMET_SITE_URL = (
+    env_str("EQYZMET_SITE_URL")
+    or (f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000")
+).rstrip("/")
+if not EQYZMET_SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured("EQYZMET_SITE_URL must start with http:// or https://.")
 
 # --- Applications ------------------------------------------------------------------------
 
@@ -262,6 +270,12 @@ CELERY_BEAT_SCHEDULE["recruitment-notifications-sweep"] = {
     # a lapsed reserve place; each send is claimed once, so a re-queue never duplicates.
     "task": "recruitment.sweep_notifications",
     "schedule": 120,
+}
+CELERY_BEAT_SCHEDULE["recruitment-search-alerts"] = {
+    # One e-mail per candidate and day of new vacancies for their saved searches, from 07:00
+    # Almaty; hourly, so a beat that was down at seven still sends it, and never twice.
+    "task": "recruitment.send_search_alerts",
+    "schedule": 3600,
 }
 CELERY_BEAT_SCHEDULE["recruitment-staff-digests"] = {
     # One digest per staff member and day, from 08:00 Almaty; hourly, so a beat that was down

@@ -136,12 +136,71 @@ def _competition_step(modeladmin, request, queryset, action, service, done_messa
     )
 
 
+class VacancyAdminForm(forms.ModelForm):
+    # The documents as ticks from the fixed list, not JSON typed by hand.
+    required_documents = forms.MultipleChoiceField(
+        label=_("Documents to present"),
+        choices=Vacancy.RequiredDocument.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Vacancy._meta.get_field("required_documents").help_text,
+    )
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            field.name
+            for field in Vacancy._meta.get_fields()
+            if getattr(field, "editable", False) and not field.auto_created
+        ]
+
+
 @admin.register(Vacancy)
 class VacancyAdmin(StateBodyScopedAdmin):
-    list_display = ["title", "grade", "state_body", "region", "employment", "created_at"]
+    form = VacancyAdminForm
+    list_display = ["title", "grade", "state_body", "region", "posts", "employment", "created_at"]
     list_filter = ["category", "employment", "region", "is_managerial"]
     search_fields = ["title_kk", "title_ru", "title_en"]
     list_select_related = ["state_body"]
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "state_body",
+                    ("title_kk", "title_ru", "title_en"),
+                    ("category", "grade", "is_managerial"),
+                    ("region", "employment", "posts"),
+                    ("salary_min", "salary_max"),
+                    "duties_kk",
+                    "duties_ru",
+                    "duties_en",
+                ]
+            },
+        ),
+        (
+            _("Qualification requirements"),
+            {
+                "fields": [
+                    "min_education_level",
+                    "education_fields",
+                    "min_experience_years",
+                    "experience_fields",
+                    "private_sector_counts",
+                    "required_languages",
+                ]
+            },
+        ),
+        (
+            _("Contact and documents"),
+            {
+                "fields": [
+                    ("contact_name", "contact_email", "contact_phone"),
+                    "required_documents",
+                ]
+            },
+        ),
+    ]
 
 
 class StageInline(admin.TabularInline):

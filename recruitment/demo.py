@@ -248,11 +248,42 @@ VACANCY_TITLES = [
 ]
 
 
+# Whom a candidate asks about a vacancy: the HR unit of each demo body (fictitious).
+HR_CONTACTS = {
+    "mdai": ("Aigerim Sadykova", "hr.unit@mdai.demo.eqyzmet.kz", "+7 7172 74 01 15"),
+    "mdai-egov": ("Nurlan Abenov", "hr.unit@egov.demo.eqyzmet.kz", "+7 7172 74 02 31"),
+    "minfin": ("Saule Ermekova", "hr.unit@minfin.demo.eqyzmet.kz", "+7 7172 71 77 40"),
+}
+D = Vacancy.RequiredDocument
+DEMO_DOCUMENTS = [D.APPLICATION_FORM, D.PERSONNEL_RECORD, D.ID_CARD, D.EDUCATION]
+
+
+def _vacancy_details(body: StateBody, n: int) -> dict:
+    """Posts, contact and documents of a demo vacancy: every one shows all three."""
+    name, email, phone = HR_CONTACTS.get(body.code, HR_CONTACTS["mdai"])
+    documents = [*DEMO_DOCUMENTS, D.EMPLOYMENT_RECORD, D.MEDICAL]
+    if n % 2:
+        documents.append(D.LANGUAGE)
+    return {
+        "posts": 1 + n % 3,
+        "contact_name": name,
+        "contact_email": email,
+        "contact_phone": phone,
+        "required_documents": [str(d) for d in documents],
+    }
+
+
 def _vacancy(body: StateBody, n: int, *, title: int | None = None, **extra) -> Vacancy:
     """The body's vacancy with one of the demo titles (the first three cycle with ``n``)."""
     kk, ru, en, field = VACANCY_TITLES[n % 3 if title is None else title]
     vacancy = Vacancy.objects.filter(state_body=body, title_en=en).first()
     if vacancy:
+        if not vacancy.contact_email:
+            # Seeded before vacancies had a contact: filled in once, as a new seed would.
+            details = _vacancy_details(body, n)
+            Vacancy.objects.filter(pk=vacancy.pk).update(**details)
+            for key, value in details.items():
+                setattr(vacancy, key, value)
         return vacancy
     return Vacancy.objects.create(
         state_body=body,
@@ -277,6 +308,7 @@ def _vacancy(body: StateBody, n: int, *, title: int | None = None, **extra) -> V
         min_experience_years=Decimal("2"),
         private_sector_counts=True,
         required_languages={"kk": 2},
+        **_vacancy_details(body, n),
         **extra,
     )
 

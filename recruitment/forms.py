@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.errors import ApplicationError
@@ -131,14 +132,75 @@ class VacancySearchForm(forms.Form):
         choices=[("", _("Any")), *Vacancy.Employment.choices],
         required=False,
     )
+    min_salary = forms.IntegerField(
+        label=_("Salary at least, tenge"),
+        required=False,
+        min_value=0,
+        max_value=100_000_000,
+        widget=forms.NumberInput(attrs={"step": 10000, "inputmode": "numeric"}),
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        initial="newest",
+        choices=[
+            ("relevance", _("Best match")),
+            ("newest", _("Newest first")),
+            ("closing", _("Closing soonest")),
+            ("salary", _("Salary, highest first")),
+        ],
+    )
 
-    def __init__(self, *args, bodies: list[StateBody], regions: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, bodies: list[StateBody], regions: list[str], **kwargs):
+        if data is not None and not data.get("sort"):
+            # Show the order the list is in: the best match when searching by words.
+            data = data.copy()
+            data["sort"] = "relevance" if data.get("q", "").strip() else "newest"
+        super().__init__(data, *args, **kwargs)
         field = self.fields["state_body"]
         field.queryset = StateBody.objects.filter(pk__in=[b.pk for b in bodies])
         # Choices from the list already read, so rendering costs no extra query.
         field.choices = [("", _("Any")), *[(b.pk, _indented(b)) for b in bodies]]
         self.fields["region"].choices = [("", _("Any")), *[(r, r) for r in regions]]
+
+    def filters(self) -> dict:
+        """``selectors_candidate.vacancies_open``'s keyword arguments."""
+        data = self.cleaned_data
+        return {
+            "words": data["q"],
+            "state_body": data["state_body"],
+            "region": data["region"],
+            "category": data["category"],
+            "competition_kind": data["kind"],
+            "employment": data["employment"],
+            "min_salary": data["min_salary"],
+            "sort": data["sort"],
+        }
+
+    def criteria(self) -> dict:
+        """The cleaned search as plain data: what a saved search keeps."""
+        data = self.cleaned_data
+        body = data["state_body"]
+        return {
+            "q": " ".join(data["q"].split()),
+            "state_body": body.pk if body is not None else None,
+            "region": data["region"],
+            "category": data["category"],
+            "kind": data["kind"],
+            "employment": data["employment"],
+            "min_salary": data["min_salary"],
+            "sort": data["sort"],
+            # Words are matched in the language they were typed in.
+            "lang": (get_language() or "kk")[:2],
+        }
+
+
+class SavedSearchForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name of the search"),
+        max_length=100,
+        help_text=_("For example “Lawyer jobs in Astana”."),
+    )
 
 
 class ApplyForm(forms.Form):

@@ -20,6 +20,7 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -226,6 +227,20 @@ class Vacancy(models.Model):
         PERMANENT = "permanent", _("Permanent")
         CONTRACT = "contract", _("Fixed-term contract")
 
+    class RequiredDocument(models.TextChoices):
+        """The documents a competition may ask for (Agency order No. 40): presented at the
+        document check after the reveal, never uploaded with the anonymous application."""
+
+        APPLICATION_FORM = "application_form", _("Application in the prescribed form")
+        PERSONNEL_RECORD = "personnel_record", _("Personnel record sheet with a photo")
+        ID_CARD = "id_card", _("Identity card")
+        EDUCATION = "education", _("Diplomas and their supplements")
+        EMPLOYMENT_RECORD = "employment_record", _("Employment record")
+        MEDICAL = "medical", _("Medical certificate")
+        LANGUAGE = "language", _("Language certificate (KAZTEST or IELTS)")
+        TEST_CERTIFICATE = "test_certificate", _("Certificate of passing the legislation test")
+        NO_CRIMINAL_RECORD = "no_criminal_record", _("Certificate of no criminal record")
+
     state_body = models.ForeignKey(
         StateBody, verbose_name=_("state body"), on_delete=models.PROTECT, related_name="vacancies"
     )
@@ -274,6 +289,21 @@ class Vacancy(models.Model):
         blank=True,
         help_text=_('Minimum level per language, e.g. {"kk": 2, "ru": 3}.'),
     )
+    # What a candidate reads before applying: how many posts, whom to ask, what to bring.
+    posts = models.PositiveSmallIntegerField(
+        _("number of posts"), default=1, validators=[MinValueValidator(1)]
+    )
+    contact_name = models.CharField(
+        _("contact person in the HR unit"), max_length=200, blank=True, default=""
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, default="")
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True, default="")
+    required_documents = models.JSONField(
+        _("documents to present"),
+        default=list,
+        blank=True,
+        help_text=_("Checked only for the winner and the reserve, after the identity reveal."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -291,6 +321,14 @@ class Vacancy(models.Model):
     @property
     def duties(self) -> str:
         return _localised(self, "duties")
+
+    @property
+    def required_document_labels(self) -> list[str]:
+        return [
+            str(self.RequiredDocument(code).label)
+            for code in self.required_documents or []
+            if code in self.RequiredDocument.values
+        ]
 
 
 class Competition(models.Model):
@@ -757,6 +795,55 @@ class StaffDigest(models.Model):
 
     def __str__(self) -> str:
         return f"digest {self.day} #{self.user_id}"
+
+
+# --- Saved searches and their e-mail alerts ----------------------------------------------
+
+
+class SavedSearch(models.Model):
+    """A candidate's vacancy search, kept by name; a daily digest tells them of vacancies
+    published since ``alerts_since`` that match it (``services.saved_searches``).
+
+    ``criteria`` holds the cleaned filters of the public search (words, state body id,
+    region, category, competition kind, employment, minimum salary, sort), not a URL."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    criteria = models.JSONField(_("search"), default=dict, blank=True)
+    alerts_enabled = models.BooleanField(_("e-mail alerts"), default=True)
+    # Vacancies published after this moment are new to the search; moved on when alerts are
+    # turned back on, so switching them off and on does not flood the candidate.
+    alerts_since = models.DateTimeField(default=timezone.now, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["alerts_enabled", "user"], name="saved_search_alerts")]
+
+    def __str__(self) -> str:
+        return f"saved search #{self.pk}"
+
+
+class SavedSearchDigest(models.Model):
+    """One alert e-mail per candidate and day: the row is the claim (as ``StaffDigest``),
+    and ``vacancies`` what it announced, so a vacancy is never announced twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    vacancies = models.ManyToManyField(Vacancy, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_search_alert_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"search alert {self.day} #{self.user_id}"
 
 
 # Reasonable adjustments live in their own module; imported here so Django finds the model.

@@ -9,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -63,15 +64,29 @@ def _text_search(queryset: QuerySet[Vacancy], words: str) -> QuerySet[Vacancy]:
             duties, weight="B", config=config
         )
         query = SearchQuery(words, search_type="websearch", config=config)
-        return (
-            queryset.annotate(search=vector, relevance=SearchRank(vector, query))
-            .filter(Q(search=query) | Q(**{f"{title}__icontains": words}))
-            .order_by("-relevance", "-created_at", "pk")
+        return queryset.annotate(search=vector, relevance=SearchRank(vector, query)).filter(
+            Q(search=query) | Q(**{f"{title}__icontains": words})
         )
     condition = Q()
     for word in words.split():
         condition &= Q(**{f"{title}__icontains": word}) | Q(**{f"{duties}__icontains": word})
     return queryset.filter(condition)
+
+
+def _open_moments(competitions: QuerySet[Competition]) -> dict:
+    """Per vacancy, over its competitions open now: when it was published (the later of the
+    announcement and the opening of applications; an open competition's status last changed
+    when it was published) and the earliest deadline. Subqueries of the listing's own query."""
+    through = Competition.vacancies.through.objects.filter(
+        vacancy_id=OuterRef("pk"), competition__in=competitions
+    ).values("vacancy_id")
+    published = Greatest("competition__applications_open_at", "competition__status_changed_at")
+    return {
+        "published_at": Subquery(through.annotate(at=Max(published)).values("at")[:1]),
+        "closes_at": Subquery(
+            through.annotate(at=Min("competition__applications_close_at")).values("at")[:1]
+        ),
+    }
 
 
 def vacancies_open(
@@ -82,15 +97,23 @@ def vacancies_open(
     category: str = "",
     competition_kind: str = "",
     employment: str = "",
+    min_salary: int | None = None,
+    sort: str = "",
+    published_after: dt.datetime | None = None,
 ) -> QuerySet[Vacancy]:
-    """Vacancies of competitions accepting applications now, filtered; each carries
-    ``open_competitions`` (prefetched). Three queries for a page, whatever the data."""
+    """Vacancies of competitions accepting applications now, filtered and sorted; each
+    carries ``open_competitions`` (prefetched), ``published_at`` and ``closes_at``. Three
+    queries for a page, whatever the data.
+
+    ``min_salary`` keeps the vacancies whose pay range reaches it (the top of the range is
+    at least the amount); ``published_after`` those published since a moment (alerts)."""
     competitions = open_competitions()
     if competition_kind:
         competitions = competitions.filter(kind=competition_kind)
     in_open = Competition.vacancies.through.objects.filter(competition__in=competitions)
     queryset = (
         Vacancy.objects.filter(pk__in=in_open.values("vacancy_id"))
+        .annotate(**_open_moments(competitions))
         .select_related("state_body")
         .prefetch_related(
             Prefetch(
@@ -99,7 +122,6 @@ def vacancies_open(
                 to_attr="open_competitions",
             )
         )
-        .order_by("-created_at", "pk")
     )
     if state_body is not None:
         queryset = queryset.filter(state_body__path__startswith=state_body.path)
@@ -109,9 +131,27 @@ def vacancies_open(
         queryset = queryset.filter(category=category)
     if employment:
         queryset = queryset.filter(employment=employment)
-    if words := " ".join(words.split()):
+    if min_salary:
+        queryset = queryset.filter(salary_max__gte=min_salary)
+    if published_after is not None:
+        queryset = queryset.filter(published_at__gt=published_after)
+    words = " ".join(words.split())
+    if words:
         queryset = _text_search(queryset, words)
-    return queryset
+    return queryset.order_by(*_ordering(sort or ("relevance" if words else "newest"), words))
+
+
+def _ordering(sort: str, words: str) -> list:
+    """The public search's orders. "relevance" is PostgreSQL's full-text rank; without words
+    (or on another database) it is the newest first, as is anything unknown."""
+    newest = [F("published_at").desc(nulls_last=True), "-created_at", "pk"]
+    if sort == "closing":
+        return [F("closes_at").asc(nulls_last=True), *newest]
+    if sort == "salary":
+        return ["-salary_max", "-salary_min", *newest]
+    if sort == "relevance" and words and connection.vendor == "postgresql":
+        return ["-relevance", *newest]
+    return newest
 
 
 def vacancy_filter_choices() -> tuple[list[StateBody], list[str]]:

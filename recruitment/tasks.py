@@ -19,6 +19,7 @@ from recruitment.notifications import (
     staff_digests_send,
     unsent_notifications,
 )
+from recruitment.search_alerts import search_alerts_send
 
 logger = logging.getLogger("recruitment.tasks")
 
@@ -77,6 +78,12 @@ def sweep_notifications() -> int:
 def send_staff_digests() -> int:
     """Beat entry: once a day, what waits for each HR officer and commission member."""
     return staff_digests_send()
+
+
+@shared_task(name="recruitment.send_search_alerts", **TASK_DEFAULTS)
+def send_search_alerts() -> int:
+    """Beat entry: once a day, new vacancies for each candidate's saved searches."""
+    return search_alerts_send()
 
 
 # Locking the ranking of a competition of thousands: minutes are allowed, never a request's.

@@ -2,6 +2,7 @@ from django.urls import path
 
 from recruitment import views_adjustments, views_apply
 from recruitment import views_candidate as candidate
+from recruitment import views_saved_searches as saved
 
 app_name = "recruitment"
 
@@ -70,7 +71,28 @@ candidate_patterns = [
     ),
 ]
 
+# --- Saved searches and their alerts (views_saved_searches) ------------------------------
+saved_search_patterns = [
+    path("my/saved-searches/", saved.saved_searches, name="saved_searches"),
+    path("my/saved-searches/save/", saved.saved_search_create, name="saved_search_create"),
+    path(
+        "my/saved-searches/<int:saved_search_id>/delete/",
+        saved.saved_search_delete,
+        name="saved_search_delete",
+    ),
+    path(
+        "my/saved-searches/<int:saved_search_id>/alerts/",
+        saved.saved_search_alerts,
+        name="saved_search_alerts",
+    ),
+    path(
+        "saved-searches/unsubscribe/<str:token>/",
+        saved.saved_search_unsubscribe,
+        name="saved_search_unsubscribe",
+    ),
+]
+
 # --- Staff pages (added by the lead) -----------------------------------------------------
 staff_patterns: list = []
 
-urlpatterns = candidate_patterns + staff_patterns
+urlpatterns = candidate_patterns + saved_search_patterns + staff_patterns

@@ -39,6 +39,7 @@ from recruitment.forms import (
     ExperienceForm,
     LanguageForm,
     ProfileForm,
+    SavedSearchForm,
     VacancySearchForm,
 )
 from recruitment.models import Education, Experience, Field, LanguageLevel, LanguageSkill
@@ -70,30 +71,36 @@ def candidate_required(view):
 
 @require_GET
 def vacancy_list(request):
-    """Anyone: vacancies open for applications now, searchable and filtered, 20 a page."""
+    """Anyone: vacancies open for applications now, searchable, filtered and sorted, 20 a
+    page; a signed-in candidate may save the search."""
     bodies, regions = selectors.vacancy_filter_choices()
     form = VacancySearchForm(request.GET or None, bodies=bodies, regions=regions)
-    filters: dict[str, Any] = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        filters = {
-            "words": data["q"],
-            "state_body": data["state_body"],
-            "region": data["region"],
-            "category": data["category"],
-            "competition_kind": data["kind"],
-            "employment": data["employment"],
-        }
-    page = Paginator(selectors.vacancies_open(**filters), VACANCIES_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    filters = form.filters() if form.is_valid() else {}
+    paginator = Paginator(selectors.vacancies_open(**filters), VACANCIES_PER_PAGE)
+    page = paginator.page(page_number(request.GET.get("page"), paginator.num_pages))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "recruitment/vacancy_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number, on_each_side=2),
+            "query": query.urlencode(),
+            "save_form": SavedSearchForm() if form.is_valid() or not form.is_bound else None,
+        },
     )
+
+
+def page_number(raw: str | None, last: int) -> int:
+    """A page number from the address: not a number is the first page, past the end the
+    last one (a bookmarked page 3 of a list that has shrunk still shows something)."""
+    try:
+        number = int(raw or 1)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), last)
 
 
 @require_GET

@@ -75,9 +75,14 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "recruitment:my_applications": frozenset({"candidate"}),
     "recruitment:my_application": OBJECT,
     "recruitment:application_withdraw": OBJECT,
-    "recruitment:draft_delete": OBJECT,  # a draft id; tests/recruitment_candidate/test_permissions.py
+    "recruitment:draft_delete": OBJECT,  # a draft id: test_permissions.py of the candidate
     "recruitment:appeal": OBJECT,
     "recruitment:adjustment_request": OBJECT,
+    "recruitment:saved_searches": frozenset({"candidate"}),
+    "recruitment:saved_search_create": POST_ONLY,
+    "recruitment:saved_search_delete": OBJECT,
+    "recruitment:saved_search_alerts": OBJECT,
+    "recruitment:saved_search_unsubscribe": OBJECT,  # only with a signed token
     "staff:commission_home": frozenset({"commission_member"}),
     "staff:commission_queue": OBJECT,
     "staff:commission_declare": OBJECT,

@@ -50,6 +50,7 @@ pytestmark = pytest.mark.django_db
 BUDGETS: dict[str, int | dict[str, int]] = {
     # Anyone
     "vacancy search": 6,
+    "vacancy search, a later page": 6,
     "API vacancies": 2,
     "API competitions": 4,
     # HR officer
@@ -156,6 +157,12 @@ def test_vacancy_search(client, roles, lang):
     _open_vacancies(4)
     url = f"/{lang}/vacancies/?q={SEARCH_WORDS[lang]}&category=B"
     assert_flat("vacancy search", page(client, url), lambda: _open_vacancies(8))
+
+
+def test_vacancy_search_a_later_page_sorted_and_filtered(client, roles):
+    _open_vacancies(21)
+    url = "/en/vacancies/?min_salary=100000&sort=closing&page=2"
+    assert_flat("vacancy search, a later page", page(client, url), lambda: _open_vacancies(42))
 
 
 def test_vacancy_list_api(client, roles):
