@@ -268,7 +268,15 @@ class SectionInline(admin.TabularInline):
 
 @admin.register(Blueprint)
 class BlueprintAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "is_practice", "time_limit_seconds", "max_attempts"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "layout",
+        "is_practice",
+        "time_limit_seconds",
+        "max_attempts",
+    ]
     list_filter = ["kind", "is_practice"]
     inlines = [SectionInline]
 

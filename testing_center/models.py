@@ -204,6 +204,10 @@ class Blueprint(models.Model):
         SCALE = "scale", _("Personal-qualities questionnaire")
         ESSAY = "essay", _("Essay")
 
+    class Layout(models.TextChoices):
+        ALL_ON_ONE_PAGE = "all", _("All questions on one page")
+        ONE_PER_PAGE = "one", _("One question per page")
+
     code = models.SlugField(_("code"), max_length=64, unique=True)
     name_kk = models.CharField(_("name (Kazakh)"), max_length=255)
     name_ru = models.CharField(_("name (Russian)"), max_length=255)
@@ -229,6 +233,13 @@ class Blueprint(models.Model):
     )
     show_item_results = models.BooleanField(
         _("show the candidate which items were right"), default=True
+    )
+    layout = models.CharField(
+        _("layout of the test page"),
+        max_length=3,
+        choices=Layout.choices,
+        default=Layout.ALL_ON_ONE_PAGE,
+        help_text=_("One per page adds Previous and Next; both show the question panel."),
     )
     instructions_kk = models.TextField(_("instructions (Kazakh)"), blank=True)
     instructions_ru = models.TextField(_("instructions (Russian)"), blank=True)
@@ -403,6 +414,8 @@ class AttemptItem(models.Model):
     points = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(1))
     awarded = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     is_correct = models.BooleanField(null=True, blank=True)
+    # The candidate's own "flag for review" mark: a reminder, never scored or reported.
+    flagged = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("attempt item")

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from eqyzmet.selectors import state_bodies_in_scope
 from testing_center.delivery.fast_save import PaperFacts, paper_facts
+from testing_center.delivery.flags import is_answered
 from testing_center.models import (
     Attempt,
     AttemptItem,
@@ -175,6 +176,7 @@ class PaperItem:
     answer: object
     version: int
     changed_at_ms: int
+    flagged: bool = False
     # Filled on the result page only.
     is_correct: bool | None = None
     awarded: object = None
@@ -187,6 +189,10 @@ class PaperItem:
         if isinstance(self.answer, list):
             return self.answer
         return [self.answer] if self.answer else []
+
+    @property
+    def answered(self) -> bool:
+        return is_answered(self.answer)
 
     @property
     def words(self) -> int:
@@ -220,6 +226,7 @@ def paper(*, attempt: Attempt, with_keys: bool = False) -> list[PaperItem]:
             answer=answer_as_labels(item.answer, labels),
             version=item.version,
             changed_at_ms=item.changed_at_ms,
+            flagged=item.flagged,
             is_correct=item.is_correct,
             awarded=item.awarded,
             section_name=names.get(item.section_position, ""),

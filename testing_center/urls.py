@@ -13,6 +13,8 @@ urlpatterns = [
     path("attempt/<int:pk>/", views.attempt_page, name="attempt"),
     path("attempt/<int:pk>/save/", views.attempt_save, name="save"),
     path("attempt/<int:pk>/events/", views.attempt_events, name="events"),
+    path("attempt/<int:pk>/flag/", views.attempt_flag, name="flag"),
+    path("attempt/<int:pk>/review/", views.attempt_review, name="review"),
     path("attempt/<int:pk>/submit/", views.attempt_submit, name="submit"),
     path("attempt/<int:pk>/result/", views.attempt_result, name="result"),
 ]

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eqyzmet.errors import ApplicationError
 from testing_center import delivery, selectors
@@ -75,6 +75,14 @@ def practice_start(request, code: str):
     return redirect("testing_center:attempt", pk=attempt.pk)
 
 
+def _clock(attempt) -> dict:
+    now = timezone.now()
+    return {
+        "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
+        "server_now_ms": int(now.timestamp() * 1000),
+    }
+
+
 @never_cache
 @require_GET
 def attempt_page(request, pk: int):
@@ -84,7 +92,6 @@ def attempt_page(request, pk: int):
         return redirect("testing_center:result", pk=attempt.pk)
     items = selectors.paper(attempt=attempt)
     sections = selectors.sections_of(attempt.blueprint)
-    now = timezone.now()
     return render(
         request,
         "testing_center/attempt.html",
@@ -92,9 +99,38 @@ def attempt_page(request, pk: int):
             "attempt": attempt,
             "items": items,
             "sections": sections,
-            "remaining_ms": max(0, int((attempt.deadline - now).total_seconds() * 1000)),
-            "server_now_ms": int(now.timestamp() * 1000),
-            "answered": sum(1 for i in items if i.answer not in (None, "", [])),
+            "one_per_page": attempt.blueprint.layout == Blueprint.Layout.ONE_PER_PAGE,
+            "answered": sum(1 for i in items if i.answered),
+            **_clock(attempt),
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def attempt_review(request, pk: int):
+    """The review screen before handing in: how many are answered, links to the unanswered
+    and flagged ones, and the hand-in button. The paper's form posts here first (its
+    answers are saved as a hand-in saves them), then the screen is shown by a GET."""
+    attempt = selectors.attempt_for_request(request, pk)
+    delivery.attempt_expire_if_due(attempt=attempt)
+    if attempt.status != Attempt.Status.IN_PROGRESS:
+        return redirect("testing_center:result", pk=attempt.pk)
+    if request.method == "POST":
+        try:
+            delivery.attempt_save_many(
+                attempt=attempt, answers=_answers_from_form(request, attempt)
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        return redirect("testing_center:review", pk=attempt.pk)
+    return render(
+        request,
+        "testing_center/review.html",
+        {
+            "attempt": attempt,
+            "review": delivery.paper_review(attempt=attempt),
+            **_clock(attempt),
         },
     )
 
@@ -175,6 +211,23 @@ def attempt_events(request, pk: int):
     except ApplicationError as exc:
         return _refusal(exc)
     return JsonResponse({"ok": True, "stored": recorded.stored, "counted": recorded.counted})
+
+
+@never_cache
+@require_POST
+def attempt_flag(request, pk: int):
+    """Flag (or unflag) one item for review. Form fields: position, flagged ("1"/"0")."""
+    attempt = selectors.attempt_for_request(request, pk)
+    try:
+        delivery.attempt_expire_if_due(attempt=attempt)
+        flagged = delivery.attempt_item_flag(
+            attempt=attempt,
+            position=delivery.position_from_post(request.POST.get("position")),
+            flagged=delivery.flag_from_post(request.POST.get("flagged")),
+        )
+    except ApplicationError as exc:
+        return _refusal(exc)
+    return JsonResponse({"ok": True, "flagged": flagged})
 
 
 def _answers_from_form(request, attempt) -> dict[int, object]:

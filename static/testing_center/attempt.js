@@ -1,23 +1,86 @@
-/* The test page: countdown, autosave of every answer, resume after a dropped connection,
-   and integrity events (time per item, focus lost, paste) — recorded, never punishing.
-   The server owns the clock and the answers; this file only reports to it. */
+/* The test page and its review screen: countdown (announced to screen readers at 10, 5
+   and 1 minutes left), autosave of every answer, resume after a dropped connection, and
+   integrity events (time per item, focus lost, paste) — recorded, never punishing.
+   The server owns the clock and the answers; this file only reports to it. The question
+   panel, flags, pages and keyboard shortcuts are in attempt_nav.js (window.tcPaper). */
 (function () {
   "use strict";
 
   var form = document.getElementById("tc-paper");
-  if (!form) return;
+  // The form that hands the paper in: the paper itself, or the review screen's.
+  var handInForm = form || document.getElementById("tc-handin");
+  if (!handInForm) return;
   var clock = document.getElementById("tc-clock");
+  var announcer = document.getElementById("tc-announce");
   var statusEl = document.getElementById("tc-status");
   var answeredEl = document.getElementById("tc-answered");
-  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var csrf = handInForm.querySelector("input[name=csrfmiddlewaretoken]").value;
+  var storeKey = "tc-attempt-" + handInForm.dataset.attempt;
+  var flagKey = "tc-flags-" + handInForm.dataset.attempt;
+  var submitting = false;
+
+  // Handing in: by the candidate (on the review screen) or by the clock (on either page).
+  function forgetDevice() {
+    try {
+      window.localStorage.removeItem(storeKey);
+      window.localStorage.removeItem(flagKey);
+    } catch (e) { /* ignore */ }
+  }
+  var beforeHandIn = function () {};
+  function handIn(reason) {
+    if (submitting) return;
+    submitting = true;
+    beforeHandIn();
+    handInForm.querySelector("input[name=reason]").value = reason;
+    forgetDevice();
+    HTMLFormElement.prototype.submit.call(handInForm);
+  }
+
+  // The clock: ticks every quarter second, speaks politely only at 10, 5 and 1 minutes.
+  var end = Date.now() + Number(clock.dataset.remainingMs);
+  var THRESHOLDS = [10, 5, 1];
+  var announced = {};
+  var startLeft = Math.ceil(Number(clock.dataset.remainingMs) / 1000);
+  THRESHOLDS.forEach(function (m) {
+    // Already past when the page opened: nothing to announce (a reload is not news).
+    if (startLeft < m * 60 - 5) announced[m] = true;
+  });
+  function announce(text) {
+    if (announcer && text) announcer.textContent = text;
+  }
+  function tick() {
+    var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+    var minutes = Math.floor(left / 60);
+    var seconds = left % 60;
+    clock.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    clock.classList.toggle("tc-low", left <= 60);
+    THRESHOLDS.forEach(function (m) {
+      if (!announced[m] && left <= m * 60 && left > 0) {
+        THRESHOLDS.forEach(function (k) { if (k >= m) announced[k] = true; });
+        announce(announcer && announcer.getAttribute("data-left-" + m));
+      }
+    });
+    if (Date.now() >= end + 500) {
+      // Half a second past the server's deadline, so the server agrees time is up.
+      announce(announcer && announcer.dataset.timeUp);
+      handIn("timer");
+      return;
+    }
+    window.setTimeout(tick, 250);
+  }
+
+  if (!form) {
+    // The review screen: handing in here forgets what the device kept for this paper.
+    handInForm.addEventListener("submit", function () { submitting = true; forgetDevice(); });
+    tick();
+    return;
+  }
   var saveUrl = form.dataset.saveUrl;
   var eventsUrl = form.dataset.eventsUrl;
-  var storeKey = "tc-attempt-" + form.dataset.attempt;
   var pending = {};       // position -> {answer, changed_at}
   var inFlight = {};      // position -> true
   var events = [];
   var lastStamp = 0;
-  var submitting = false;
 
   // Changes are stamped with the server's clock (sent with the page) advanced by the
   // browser's monotonic clock: a device whose clock is wrong or jumps stamps correctly, and
@@ -79,13 +142,18 @@
     countWords(fieldset);
   }
 
+  function isAnswered(answer) {
+    if (Array.isArray(answer)) return answer.length > 0;
+    return typeof answer === "string" ? answer.trim() !== "" : !!answer;
+  }
+
   function countAnswered() {
     var n = 0;
     form.querySelectorAll(".tc-item").forEach(function (f) {
-      var a = readAnswer(f);
-      if (a && (!Array.isArray(a) || a.length)) n += 1;
+      if (isAnswered(readAnswer(f))) n += 1;
     });
     if (answeredEl) answeredEl.textContent = String(n);
+    form.dispatchEvent(new CustomEvent("tc:answers"));
   }
 
   function countWords(fieldset) {
@@ -190,6 +258,14 @@
   window.addEventListener("online", retryAll);
 
   var timers = {};
+  // Typing is saved 0.6 s after the last key; moving to another question saves it now.
+  function flushTyping(position) {
+    if (timers[position] === undefined) return;
+    window.clearTimeout(timers[position]);
+    delete timers[position];
+    var fieldset = itemOf(position);
+    if (fieldset) queue(fieldset);
+  }
   form.addEventListener("change", function (e) {
     var fieldset = e.target.closest(".tc-item");
     if (!fieldset || e.target.type === "text" || e.target.tagName === "TEXTAREA") return;
@@ -201,7 +277,7 @@
     countWords(fieldset);
     var position = fieldset.dataset.position;
     window.clearTimeout(timers[position]);
-    timers[position] = window.setTimeout(function () { queue(fieldset); }, 600);
+    timers[position] = window.setTimeout(function () { delete timers[position]; queue(fieldset); }, 600);
   });
 
   // Integrity events: time on each item, leaving the window, pasting.
@@ -247,35 +323,27 @@
   window.setInterval(function () { flushEvents(false); }, 15000);
   window.addEventListener("pagehide", function () { leaveItem(); flushEvents(true); });
 
-  // Handing in: by the candidate (with a confirmation) or by the clock.
-  function handIn(reason) {
-    if (submitting) return;
-    submitting = true;
+  // The paper's own button goes to the review screen (posting the answers, which are saved
+  // there); the device keeps its unconfirmed answers until the paper is handed in.
+  beforeHandIn = function () { leaveItem(); flushEvents(true); };
+  form.addEventListener("submit", function () {
+    Object.keys(timers).forEach(flushTyping);
     leaveItem();
     flushEvents(true);
-    form.querySelector("input[name=reason]").value = reason;
-    try { window.localStorage.removeItem(storeKey); } catch (e) { /* ignore */ }
-    HTMLFormElement.prototype.submit.call(form);
-  }
-  form.addEventListener("submit", function (e) {
-    e.preventDefault();
-    if (window.confirm(form.dataset.confirm)) handIn("candidate");
   });
 
-  var end = Date.now() + Number(clock.dataset.remainingMs);
-  function tick() {
-    var left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-    var minutes = Math.floor(left / 60);
-    var seconds = left % 60;
-    clock.textContent = minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-    clock.classList.toggle("tc-low", left <= 60);
-    if (Date.now() >= end + 500) {
-      // Half a second past the server's deadline, so the server agrees time is up.
-      handIn("timer");
-      return;
-    }
-    window.setTimeout(tick, 250);
-  }
+  window.tcPaper = {
+    csrf: csrf,
+    form: form,
+    itemOf: itemOf,
+    readAnswer: readAnswer,
+    isAnswered: isAnswered,
+    flushTyping: flushTyping,
+    setStatus: setStatus,
+    // After a flag reached the server: "saved" again unless answers still wait.
+    settled: function () { if (!Object.keys(pending).length) setStatus("saved"); },
+    flagKey: flagKey
+  };
   tick();
   countAnswered();
 })();

@@ -29,6 +29,13 @@ from testing_center.delivery.events import (
     integrity_events_record,
 )
 from testing_center.delivery.fast_save import PaperFacts, attempt_autosave_fast, paper_facts
+from testing_center.delivery.flags import (
+    PaperReview,
+    attempt_item_flag,
+    flag_from_post,
+    is_answered,
+    paper_review,
+)
 from testing_center.delivery.sittings import sitting_attach
 
 __all__ = [
@@ -38,19 +45,24 @@ __all__ = [
     "MAX_POSITION",
     "EventsRecorded",
     "PaperFacts",
+    "PaperReview",
     "SaveResult",
     "answer_from_post",
     "attempt_autosave",
     "attempt_autosave_fast",
     "attempt_expire_if_due",
+    "attempt_item_flag",
     "attempt_save_many",
     "attempt_start",
     "attempt_submit",
     "attempts_expire_sweep",
+    "flag_from_post",
     "integrity_events_record",
+    "is_answered",
     "json_from_post",
     "paper_draw",
     "paper_facts",
+    "paper_review",
     "position_from_post",
     "practice_attempt_start",
     "sitting_attach",

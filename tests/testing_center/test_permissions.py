@@ -44,6 +44,9 @@ ATTEMPT_PAGES = [
     ("get", "/ru/tests/attempt/{pk}/", {}),
     ("post", "/ru/tests/attempt/{pk}/save/", {"position": 1, "answer": '"a"', "changed_at": 0}),
     ("post", "/ru/tests/attempt/{pk}/events/", {"events": json.dumps([{"kind": "paste"}])}),
+    ("post", "/ru/tests/attempt/{pk}/flag/", {"position": 1, "flagged": "1"}),
+    ("get", "/ru/tests/attempt/{pk}/review/", {}),
+    ("post", "/ru/tests/attempt/{pk}/review/", {"item-1": "a"}),
     ("post", "/ru/tests/attempt/{pk}/submit/", {}),
     ("get", "/ru/tests/attempt/{pk}/result/", {}),
 ]
@@ -61,6 +64,7 @@ def test_someone_elses_attempt_is_404_for_everyone_but_its_candidate(
     attempt.refresh_from_db()
     assert attempt.status == Attempt.Status.IN_PROGRESS
     assert not attempt.items.filter(answer__isnull=False).exists()
+    assert not attempt.items.filter(flagged=True).exists()
 
 
 def test_the_admitted_candidate_reaches_every_page_of_their_attempt(client, attempt, candidate):
@@ -78,6 +82,9 @@ def test_the_admitted_candidate_reaches_every_page_of_their_attempt(client, atte
     assert (
         client.post(f"/ru/tests/attempt/{attempt.pk}/events/", {"events": "[]"}).status_code == 200
     )
+    flag = {"position": 1, "flagged": "1"}
+    assert client.post(f"/ru/tests/attempt/{attempt.pk}/flag/", flag).status_code == 200
+    assert client.get(f"/ru/tests/attempt/{attempt.pk}/review/").status_code == 200
     assert client.get(f"/ru/tests/attempt/{attempt.pk}/result/").status_code == 302
     assert client.post(f"/ru/tests/attempt/{attempt.pk}/submit/").status_code == 302
     assert client.get(f"/ru/tests/attempt/{attempt.pk}/result/").status_code == 200
