@@ -680,6 +680,11 @@ def _seed_procedure(hr: User, mdai: StateBody) -> None:
             reason=WINNER_REVEAL_REASON,
         )
         _appeal_window_passes(competition)
+        # Its legislation test, analysed: a cohort of papers in Kazakh and Russian with one
+        # planted item biased against Kazakh-language candidates (item analysis, DIF class C).
+        testing_demo.analysed_sitting_seed(
+            stage_id=competition.stages.get(kind=Stage.Kind.LEGISLATION_TEST).pk
+        )
         services.application_appoint(application=winner, actor=hr)
         services.competition_close(competition=competition, actor=hr)
 

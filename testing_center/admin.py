@@ -24,27 +24,20 @@ from testing_center import (
     bank,
     delivery,
 )
+from testing_center.admin_ai import sitting_workload_table
+from testing_center.admin_analysis import FLAG_LABELS  # also registers its pages
 from testing_center.analysis import ANALYSE_JOB
 from testing_center.forms import BankImportForm, KeylessQuestionForm, QuestionForm
 from testing_center.models import (
     Attempt,
     Blueprint,
     BlueprintSection,
-    ItemStatistic,
     Question,
     QuestionRevision,
     Sitting,
-    SittingStatistic,
     Topic,
 )
 from testing_center.selectors import bank_scope
-
-FLAG_LABELS = {
-    "too_hard": _("too hard (low facility)"),
-    "too_easy": _("too easy (high facility)"),
-    "low_discrimination": _("low discrimination"),
-    "low_efficiency": _("low discriminative efficiency"),
-}
 
 
 def _bank_scope(request, field: str = "owner_body"):
@@ -298,6 +291,18 @@ class SittingAdmin(StateBodyScopedAdmin):
     list_select_related = ["stage__competition", "blueprint"]
     fields = ["stage", "blueprint"]
 
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.blueprint.kind == Blueprint.Kind.ESSAY:
+            return [*self.fields, "human_workload"]
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["human_workload"] if obj is not None else []
+
+    @admin.display(description=_("answers the AI sends to people"))
+    def human_workload(self, obj):
+        return sitting_workload_table(obj)
+
     def get_queryset(self, request):
         # The latest analysis job of each row in the same query, so the list shows a worker
         # analysing a large sitting (state and percentage) without a query per row.
@@ -431,44 +436,3 @@ class AttemptAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
         for kind, n in (obj.events_over_cap or {}).items():
             counts[kind] = counts.get(kind, 0) + n
         return "; ".join(f"{k}: {v}" for k, v in sorted(counts.items())) or "—"
-
-
-@admin.register(ItemStatistic)
-class ItemStatisticAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
-    state_body_lookup = "sitting__stage__competition__state_body"
-    list_display = [
-        "question",
-        "sitting",
-        "attempts",
-        "facility",
-        "sd",
-        "discrimination_index",
-        "discriminative_efficiency",
-        "flagged",
-        "reasons",
-    ]
-    list_filter = ["flagged"]
-    list_select_related = ["question", "sitting__blueprint"]
-    readonly_fields = [f.name for f in ItemStatistic._meta.fields]
-
-    @admin.display(description=_("reasons"))
-    def reasons(self, obj):
-        return "; ".join(str(FLAG_LABELS.get(r, r)) for r in obj.flag_reasons) or "—"
-
-
-@admin.register(SittingStatistic)
-class SittingStatisticAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
-    state_body_lookup = "sitting__stage__competition__state_body"
-    list_display = [
-        "sitting",
-        "attempts",
-        "mean",
-        "median",
-        "sd",
-        "cic",
-        "error_ratio",
-        "standard_error",
-        "computed_at",
-    ]
-    list_select_related = ["sitting__blueprint"]
-    readonly_fields = [f.name for f in SittingStatistic._meta.fields]

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from eqyzmet.errors import ApplicationError
 from testing_center import bank, delivery
+from testing_center.demo_analysis import analysed_sitting_seed  # noqa: F401  (the orchestrator calls it)
 from testing_center.models import (
     Attempt,
     Blueprint,

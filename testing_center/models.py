@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -453,6 +454,19 @@ class IntegrityEvent(models.Model):
         return f"{self.attempt_id} {self.kind}"
 
 
+class DifCategory(models.TextChoices):
+    """ETS classes of differential item functioning."""
+
+    A = "A", _("A: negligible")
+    B = "B", _("B: moderate")
+    C = "C", _("C: large")
+
+
+class DifFavours(models.TextChoices):
+    REFERENCE = "ru", _("Russian-language candidates")
+    FOCAL = "kk", _("Kazakh-language candidates")
+
+
 class ItemStatistic(models.Model):
     """Moodle-style statistics of one question in one sitting."""
 
@@ -465,6 +479,19 @@ class ItemStatistic(models.Model):
     discriminative_efficiency = models.FloatField(_("discriminative efficiency, %"), null=True)
     flagged = models.BooleanField(_("flagged"), default=False)
     flag_reasons = models.JSONField(_("reasons"), default=list)
+    # Differential item functioning between Kazakh- and Russian-language papers
+    # (Mantel–Haenszel, matched on the total score; ``analysis.dif``).
+    dif_reference_n = models.PositiveIntegerField(_("papers in Russian"), default=0)
+    dif_focal_n = models.PositiveIntegerField(_("papers in Kazakh"), default=0)
+    dif_alpha = models.FloatField(_("MH common odds ratio"), null=True)
+    dif_d = models.FloatField(_("MH D-DIF"), null=True)
+    dif_d_se = models.FloatField(_("standard error of MH D-DIF"), null=True)
+    dif_category = models.CharField(
+        _("language DIF class"), max_length=1, choices=DifCategory.choices, blank=True
+    )
+    dif_favours = models.CharField(
+        _("DIF favours"), max_length=2, choices=DifFavours.choices, blank=True
+    )
     computed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -517,6 +544,33 @@ class ScoringPolicy(models.Model):
         decimal_places=2,
         default=Decimal("0.60"),
         help_text=_("Answers the model is less sure of than this go to blind double marking."),
+    )
+
+    class Routing(models.TextChoices):
+        THRESHOLD = "threshold", _("Fixed confidence threshold")
+        REVIEW_SHARE = "share", _("Target share of answers reviewed by people")
+        RESIDUAL_ERROR = "error", _("Target share of answers left wrongly scored")
+
+    routing = models.CharField(
+        _("routing to people"),
+        max_length=9,
+        choices=Routing.choices,
+        default=Routing.THRESHOLD,
+        help_text=_(
+            "Fixed: the confidence threshold below. A target: the question's own threshold "
+            "is computed from the model's held-out answers so that the target is met."
+        ),
+    )
+    routing_target = models.DecimalField(
+        _("routing target, share"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.200"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+        help_text=_(
+            "For a review share: the share of answers people mark (0.20 = 20 %). For a "
+            "residual error: the largest share of all answers that may keep a wrong AI score."
+        ),
     )
     review_margin = models.PositiveSmallIntegerField(
         _("largest accepted gap to the first human mark, points"),
@@ -640,6 +694,21 @@ class ScoringModel(models.Model):
     candidates_cv_qwk = models.JSONField(_("QWK of every candidate"), default=dict)
     seed = models.PositiveIntegerField(_("random seed"))
     notes = models.JSONField(_("notes"), default=list)
+    # Out-of-fold [confidence, |AI − human|] of every training answer, sorted: what a
+    # per-question routing threshold is computed from (``scoring.routing``).
+    calibration = models.JSONField(_("held-out confidences"), default=list, editable=False)
+    review_threshold = models.FloatField(
+        _("confidence threshold of this question"),
+        null=True,
+        blank=True,
+        help_text=_("Computed from the held-out answers for the question's scoring policy."),
+    )
+    expected_review_share = models.FloatField(
+        _("expected share reviewed by people"), null=True, blank=True
+    )
+    expected_residual_error = models.FloatField(
+        _("expected share left wrongly scored"), null=True, blank=True
+    )
     model_sha256 = models.CharField(_("SHA-256 of the model"), max_length=64)
     model_bytes = models.BinaryField(editable=False)
     trained_at = models.DateTimeField(_("trained"))

@@ -10,10 +10,12 @@ from django.utils.translation import gettext
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.jobs import job_queue
+from testing_center.analysis import dif
 from testing_center.analysis import statistics as item_analysis
 from testing_center.models import (
     Attempt,
     AttemptItem,
+    Blueprint,
     ItemStatistic,
     Sitting,
     SittingStatistic,
@@ -38,7 +40,12 @@ def sitting_analyse(*, sitting_id: int, progress=_no_progress) -> SittingStatist
 
     ``progress(percent)`` is told how far it has gone (the admin shows it while a worker
     analyses a large sitting)."""
-    sitting = Sitting.objects.select_for_update().filter(pk=sitting_id).first()
+    sitting = (
+        Sitting.objects.select_for_update(of=("self",))
+        .select_related("blueprint")
+        .filter(pk=sitting_id)
+        .first()
+    )
     if sitting is None:
         return None
     progress(5)
@@ -48,11 +55,13 @@ def sitting_analyse(*, sitting_id: int, progress=_no_progress) -> SittingStatist
             attempt__number=1,
             attempt__status=Attempt.Status.SCORED,
             awarded__isnull=False,
-        ).values_list("attempt_id", "position", "question_id", "awarded", "points")
+        ).values_list(
+            "attempt_id", "position", "question_id", "awarded", "points", "attempt__language"
+        )
     )
     progress(40)
     by_attempt: dict[int, float] = {}
-    for attempt_id, _pos, _q, awarded, _pts in rows:
+    for attempt_id, _pos, _q, awarded, _pts, _lang in rows:
         by_attempt[attempt_id] = by_attempt.get(attempt_id, 0.0) + float(awarded)
     people = sorted(by_attempt)
     index = {a: n for n, a in enumerate(people)}
@@ -60,23 +69,37 @@ def sitting_analyse(*, sitting_id: int, progress=_no_progress) -> SittingStatist
     slots: dict[int, list[float]] = {}
     slot_max: dict[int, float] = {}
     per_question: dict[int, tuple[list[float], list[float], float]] = {}
-    for attempt_id, position, question_id, awarded, points in rows:
+    # For the language DIF: per question, each paper's mark and whether it was right (full
+    # marks); each paper's language.
+    right: dict[int, dict[int, bool]] = {}
+    marks: dict[int, dict[int, float]] = {}
+    languages: dict[int, str] = {}
+    for attempt_id, position, question_id, awarded, points, language in rows:
         slots.setdefault(position, [0.0] * len(people))[index[attempt_id]] = float(awarded)
         slot_max[position] = float(points)
         scores, totals, _m = per_question.setdefault(question_id, ([], [], float(points)))
         scores.append(float(awarded))
         totals.append(by_attempt[attempt_id])
+        right.setdefault(question_id, {})[attempt_id] = awarded >= points
+        marks.setdefault(question_id, {})[attempt_id] = float(awarded)
+        languages[attempt_id] = (language or "")[:2]
     quiz = item_analysis.quiz_statistics(
         {str(k): v for k, v in slots.items()}, {str(k): v for k, v in slot_max.items()}
     )
     progress(70)
     limits = thresholds()
+    # Right-or-wrong items only: a scale's options have no right answer to compare.
+    closed = sitting.blueprint.kind == Blueprint.Kind.CLOSED
+    biases = dif.items_dif(right, marks, languages) if closed else {}
     ItemStatistic.objects.filter(sitting=sitting).delete()
     now = timezone.now()
     stats_rows = []
     for question_id, (scores, totals, max_mark) in per_question.items():
         stats = item_analysis.item_statistics(scores, totals, max_mark)
         reasons = item_analysis.flag_reasons(stats, limits)
+        bias = biases.get(question_id, dif.NOT_COMPUTED)
+        if bias.category in ("B", "C"):
+            reasons.append(f"language_dif_{bias.category.lower()}")
         stats_rows.append(
             ItemStatistic(
                 sitting=sitting,
@@ -88,6 +111,13 @@ def sitting_analyse(*, sitting_id: int, progress=_no_progress) -> SittingStatist
                 discriminative_efficiency=stats.discriminative_efficiency,
                 flagged=bool(reasons),
                 flag_reasons=reasons,
+                dif_reference_n=bias.reference_n,
+                dif_focal_n=bias.focal_n,
+                dif_alpha=bias.alpha,
+                dif_d=bias.d,
+                dif_d_se=bias.se,
+                dif_category=bias.category,
+                dif_favours=bias.favours,
                 computed_at=now,
             )
         )
@@ -114,6 +144,7 @@ def sitting_analyse(*, sitting_id: int, progress=_no_progress) -> SittingStatist
         details={
             "attempts": quiz.attempts,
             "flagged": sum(1 for r in stats_rows if r.flagged),
+            "language_dif_c": sum(1 for r in stats_rows if r.dif_category == "C"),
         },
     )
     return result

@@ -15,6 +15,9 @@ The services that persist and use it live beside it and are imported from their 
 - ``scoring.papers`` — exact scoring of handed-in papers, the pass rule, requeue of unscored;
 - ``scoring.training`` — training uploads, training runs, stored model versions;
 - ``scoring.essays`` — essays for the commission: redaction, AI opinion, routing, gap rule.
+- ``scoring.routing`` (pure) and ``scoring.workload`` — per-question routing thresholds from
+  each model's held-out answers, for the policy's target review share or residual error,
+  and the human workload they make per question before a sitting.
 
 Depends on ``bank`` (keepers may train their questions' scorers) and ``redaction``.
 """

@@ -2,11 +2,17 @@
 
 Used by ``manage.py scoring_benchmark``; plain functions so tests can call them directly.
 
-Conventions (also printed in the JSON): per-question QWK; the mean is Fisher-z (atanh)
-averaged with each kappa clipped to ±0.999. A question whose test QWK is *undefined*
-(human and AI gave every test answer one and the same score) is left out of ``mean_qwk``
+Conventions (also printed in the JSON): per-question QWK; ``mean_qwk`` is their Fisher-z
+(atanh) mean with each kappa clipped to ±0.999, ``mean_qwk_plain`` their arithmetic mean,
+``pooled_qwk`` one QWK over all answers together. A question whose test QWK is *undefined*
+(human and AI gave every test answer one and the same score) is left out of the means
 and counted in ``questions_undefined``; ``mean_qwk_undefined_as_perfect`` counts those
 as perfect agreement (0.999) instead, for comparison with figures computed that way.
+
+"With review": the answers routed to people get the human score. Two routings are
+compared at the same review share: one global confidence threshold (the least confident
+``review_share`` of all answers pooled) and per-question thresholds computed from each
+question's held-out training answers (``scoring.routing``), as the product routes.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from sklearn.pipeline import make_pipeline, make_union
 
 from .data import ScoredAnswer, group_by_question
 from .features import char_vectorizer, word_vectorizer
-from .metrics import KAPPA_CLIP, fisher_z_mean, quadratic_weighted_kappa
+from .metrics import KAPPA_CLIP, fisher_z_mean, plain_mean, quadratic_weighted_kappa
 from .model import score_answers, train_question_model
+from .routing import SHARE, routing_threshold
 
 REVIEW_SHARE = 0.20
 
@@ -55,6 +62,7 @@ def run_benchmark(
     limit_questions: int | None = None,
     with_baseline: bool = False,
     progress: Callable[[QuestionResult], None] | None = None,
+    review_share: float = REVIEW_SHARE,
 ) -> BenchmarkResult:
     """Train per question on ``train_split``, score ``test_split``, summarise agreement."""
     per_question = group_by_question(answers)
@@ -72,6 +80,7 @@ def run_benchmark(
     question_of: list[str] = []
     groups: list[dict[str, str]] = []
     baseline_kappas: dict[str, float | None] = {}
+    own_threshold: dict[str, float | None] = {}
     train_seconds = score_seconds = 0.0
     for question_id in question_ids:
         rows = per_question[question_id]
@@ -96,6 +105,8 @@ def run_benchmark(
             notes=record.notes,
         )
         results.append(result)
+        routing = routing_threshold(record.calibration, mode=SHARE, target=review_share)
+        own_threshold[question_id] = routing.threshold if routing else None
         if progress:
             progress(result)
         human += y_true
@@ -107,6 +118,7 @@ def run_benchmark(
             baseline_kappas[question_id] = _baseline_qwk(train, test, seed)
 
     summary = _summarise(results, human, ai, confidence, question_of, groups)
+    summary.update(_with_review(human, ai, confidence, question_of, own_threshold, review_share))
     summary["train_seconds"] = round(train_seconds, 2)
     summary["answers_per_second"] = round(len(ai) / score_seconds, 1) if score_seconds else None
     summary["seed"] = seed
@@ -143,6 +155,7 @@ def _summarise(results, human, ai, confidence, question_of, groups) -> dict:
     defined = [k for k in kappas if k is not None]
     summary = {
         "mean_qwk": _rounded(fisher_z_mean(defined)),
+        "mean_qwk_plain": _rounded(plain_mean(defined)),
         "mean_qwk_undefined_as_perfect": _rounded(
             fisher_z_mean(1.0 if k is None else k for k in kappas)
         ),
@@ -154,33 +167,71 @@ def _summarise(results, human, ai, confidence, question_of, groups) -> dict:
         "pooled_qwk": _rounded(quadratic_weighted_kappa(human, ai)) if ai else None,
         "accuracy": round(float(np.mean(np.equal(human, ai))), 4) if ai else None,
     }
-    summary.update(_with_review(human, ai, confidence, question_of))
     gaps = group_mae_gaps(human, ai, groups)
     if gaps:
         summary["group_mae_gap"] = gaps
     return summary
 
 
-def _with_review(human, ai, confidence, question_of) -> dict:
-    """Agreement when the least confident REVIEW_SHARE of answers get the human score."""
-    if not ai:
-        return {"qwk_with_review": None}
-    n_review = round(REVIEW_SHARE * len(ai))
-    order = np.argsort(np.asarray(confidence), kind="stable")
-    final = list(ai)
-    for i in order[:n_review]:
-        final[i] = human[i]
+def _agreement(human, final, question_of) -> dict:
     by_question: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     for q, h, f in zip(question_of, human, final, strict=True):
         by_question[q][0].append(h)
         by_question[q][1].append(f)
     kappas = [quadratic_weighted_kappa(h, f) for h, f in by_question.values()]
-    threshold = float(np.asarray(confidence)[order[n_review]]) if n_review < len(ai) else 1.0
+    defined = [k for k in kappas if k is not None]
     return {
-        "qwk_with_review": _rounded(fisher_z_mean(k for k in kappas if k is not None)),
-        "pooled_qwk_with_review": _rounded(quadratic_weighted_kappa(human, final)),
-        "review_share": REVIEW_SHARE,
+        "mean_qwk": _rounded(fisher_z_mean(defined)),
+        "mean_qwk_plain": _rounded(plain_mean(defined)),
+        "pooled_qwk": _rounded(quadratic_weighted_kappa(human, final)),
+    }
+
+
+def _routed(human, ai, reviewed, question_of) -> dict:
+    final = [h if r else a for h, a, r in zip(human, ai, reviewed, strict=True)]
+    shares: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for q, r in zip(question_of, reviewed, strict=True):
+        shares[q][0] += int(r)
+        shares[q][1] += 1
+    by_question = {q: round(k / n, 4) for q, (k, n) in shares.items()}
+    return {
+        **_agreement(human, final, question_of),
+        "review_share": round(sum(reviewed) / len(reviewed), 4),
+        "review_share_by_question": by_question,
+        "review_share_min": min(by_question.values()),
+        "review_share_max": max(by_question.values()),
+    }
+
+
+def _with_review(human, ai, confidence, question_of, own_threshold, share) -> dict:
+    """Agreement when people mark the routed answers: the least confident ``share`` of all
+    answers (one global threshold), or each question's answers below its own threshold
+    (a question without held-out answers keeps the global one)."""
+    if not ai:
+        return {"qwk_with_review": None}
+    n_review = round(share * len(ai))
+    order = np.argsort(np.asarray(confidence), kind="stable")
+    globally = [False] * len(ai)
+    for i in order[:n_review]:
+        globally[i] = True
+    threshold = float(np.asarray(confidence)[order[n_review]]) if n_review < len(ai) else 1.0
+    own = [
+        c < (threshold if own_threshold.get(q) is None else own_threshold[q])
+        for q, c in zip(question_of, confidence, strict=True)
+    ]
+    global_routing = _routed(human, ai, globally, question_of)
+    per_question = _routed(human, ai, own, question_of)
+    return {
+        # Kept under their earlier names: the global threshold's figures.
+        "qwk_with_review": global_routing["mean_qwk"],
+        "pooled_qwk_with_review": global_routing["pooled_qwk"],
+        "review_share": share,
         "review_confidence_threshold": round(threshold, 4),
+        "with_review_global_threshold": global_routing,
+        "with_review_per_question": {
+            **per_question,
+            "thresholds": {q: None if t is None else round(t, 4) for q, t in own_threshold.items()},
+        },
     }
 
 

@@ -33,6 +33,7 @@ from testing_center.redaction import redact_text
 from testing_center.scoring import load_scorer, needs_human_review, score_answers
 from testing_center.scoring.model import FittedScorer
 from testing_center.scoring.training import model_record
+from testing_center.scoring.workload import threshold_in_use
 
 DEFAULT_POLICY = ScoringPolicy(confidence_threshold=Decimal("0.60"), review_margin=1)
 
@@ -133,12 +134,12 @@ def _prepare_batch(attempts: list[Attempt], info, scorers: dict[int, FittedScore
         scorer = scorers.get(model.pk) or load_scorer(record)
         scorers[model.pk] = scorer
         policy = policy_for(group[0].item.question)
+        # The question's own threshold when its policy sets a target, else the fixed one.
+        threshold = threshold_in_use(model=model, policy=policy)
         for p, prediction in zip(
             group, score_answers(record, [p.redacted for p in group], scorer=scorer), strict=True
         ):
-            review = needs_human_review(
-                prediction, confidence_threshold=float(policy.confidence_threshold)
-            )
+            review = needs_human_review(prediction, confidence_threshold=threshold)
             predictions[p.item.pk] = (prediction, review)
             ai_rows.append(
                 AiScore(

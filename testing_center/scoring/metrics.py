@@ -44,3 +44,24 @@ def fisher_z_mean(kappas: Iterable[float], *, clip: float = KAPPA_CLIP) -> float
     if not values:
         return None
     return math.tanh(sum(math.atanh(v) for v in values) / len(values))
+
+
+def plain_mean(kappas: Iterable[float]) -> float | None:
+    """The arithmetic mean of kappas (no transformation); None if empty."""
+    values = list(kappas)
+    if not values:
+        return None
+    return sum(values) / len(values)
+
+
+def pooled_qwk(pairs: Iterable[tuple[Sequence[int], Sequence[int]]]) -> float | None:
+    """One QWK over every answer of every question, (human, ai) lists per question pooled;
+    None when undefined. Questions with many answers weigh more, and a question whose
+    scores run on another scale shifts the whole table: read it beside the per-question
+    means, not instead of them."""
+    human: list[int] = []
+    ai: list[int] = []
+    for h, a in pairs:
+        human += list(h)
+        ai += list(a)
+    return quadratic_weighted_kappa(human, ai)

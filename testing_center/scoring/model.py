@@ -31,6 +31,7 @@ from threadpoolctl import threadpool_limits
 from .data import ScoredAnswer
 from .features import AnswerFeatures, _drop_stop_words, char_vectorizer, word_vectorizer
 from .metrics import quadratic_weighted_kappa
+from .routing import held_out_calibration
 
 SCORER_VERSION = "1.0"
 PICKLE_PROTOCOL = 5
@@ -87,6 +88,9 @@ class ScoringModelRecord:
     model_bytes: bytes = field(repr=False)
     notes: tuple[str, ...] = ()
     candidates_cv_qwk: dict[str, float] = field(default_factory=dict)
+    # Out-of-fold (confidence, |AI − human|) of every training answer under the chosen
+    # candidate, sorted: per-question routing thresholds are computed from it.
+    calibration: tuple[tuple[float, int], ...] = ()
 
     @property
     def is_degenerate(self) -> bool:
@@ -111,6 +115,7 @@ class ScoringModelRecord:
             "model_sha256": self.model_sha256,
             "notes": list(self.notes),
             "candidates_cv_qwk": self.candidates_cv_qwk,
+            "calibration_size": len(self.calibration),
         }
 
 
@@ -258,18 +263,24 @@ def _training_arrays(answers, references, classes, *, with_references):
 
 
 def _cross_validated(candidates, answers, references, classes, folds, seed):
-    """Out-of-fold probabilities per candidate (rows aligned with ``answers``).
+    """Out-of-fold probabilities per candidate (rows aligned with ``answers``), and each
+    answer's familiarity to the fold that did not see it (as ``FittedScorer.familiarity``).
 
     Within a fold every candidate sees exactly the features its pipeline would compute;
     they are computed once per fold and shared, which is what keeps selection cheap.
     """
     y = np.array([a.score for a in answers])
     probas = [np.zeros((len(answers), len(classes))) for _ in candidates]
+    familiarity = np.ones(len(answers))
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed)
     for train_idx, test_idx in splitter.split(np.zeros(len(y)), y):
         fold = [answers[i] for i in train_idx]
         texts, fold_y = _training_arrays(fold, references, classes, with_references=True)
         held_out = [answers[i].answer for i in test_idx]
+        known = set().union(*(words_of(t) for t in texts))
+        for i, text in zip(test_idx, held_out, strict=True):
+            words = words_of(text)
+            familiarity[i] = len(words & known) / len(words) if words else 1.0
         word = word_vectorizer().fit(texts)
         char = char_vectorizer().fit(texts)
         answer_features = AnswerFeatures(references).fit(texts)
@@ -293,7 +304,7 @@ def _cross_validated(candidates, answers, references, classes, folds, seed):
                 head.fit(x_train, fold_y)
             columns = [classes.index(int(c)) for c in head.classes_]
             proba[np.ix_(test_idx, columns)] = head.predict_proba(x_test)
-    return probas
+    return probas, familiarity
 
 
 def train_question_model(
@@ -349,6 +360,7 @@ def _train(
     candidates = _candidates_for(references)
     scores: dict[str, float] = {}
     best: tuple[float, Candidate, str] | None = None
+    calibration: tuple[tuple[float, int], ...] = ()
     if len(ordered) < MIN_ANSWERS_FOR_CV or folds < 2:
         notes.append(
             f"too few answers to cross-validate ({len(ordered)} answers, smallest score "
@@ -357,7 +369,9 @@ def _train(
         folds = 0
         chosen, decision, cv_qwk = candidates[0], "argmax", None
     else:
-        probas = _cross_validated(candidates, ordered, references, classes, folds, seed)
+        probas, familiarity = _cross_validated(
+            candidates, ordered, references, classes, folds, seed
+        )
         for candidate, proba in zip(candidates, probas, strict=True):
             for decision in ("argmax", "expected") if len(classes) > 2 else ("argmax",):
                 predicted = [classes[i] for i in _decide(proba, classes, decision)]
@@ -367,6 +381,10 @@ def _train(
                 if best is None or kappa > best[0]:
                     best = (kappa, candidate, decision)
         cv_qwk, chosen, decision = best  # type: ignore[misc]
+        proba = probas[candidates.index(chosen)]
+        calibration = held_out_calibration(
+            proba, _decide(proba, classes, decision), familiarity, classes, y, FAMILIAR_SHARE
+        )
     if min(counts.values()) < 5:
         notes.append(f"small score classes in training: {counts}")
     texts, fit_y = _training_arrays(ordered, references, classes, with_references=True)
@@ -375,7 +393,7 @@ def _train(
     scorer = FittedScorer(pipeline, classes, decision, vocabulary=vocabulary)
     return _record(
         question_id, chosen.algorithm, chosen.parameters, scorer, ordered, data_hash, cv_qwk,
-        folds, seed, created_at, notes, scores,
+        folds, seed, created_at, notes, scores, calibration,
     )  # fmt: skip
 
 
@@ -386,7 +404,7 @@ def _candidate_key(candidate: Candidate, decision: str) -> str:
 
 def _record(
     question_id, algorithm, parameters, scorer, answers, data_hash, cv_qwk, folds, seed,
-    created_at, notes, candidate_scores,
+    created_at, notes, candidate_scores, calibration=(),
 ) -> ScoringModelRecord:  # fmt: skip
     model_bytes = pickle.dumps(scorer, protocol=PICKLE_PROTOCOL)
     model_sha = hashlib.sha256(model_bytes).hexdigest()
@@ -407,6 +425,7 @@ def _record(
         model_bytes=model_bytes,
         notes=tuple(notes),
         candidates_cv_qwk=candidate_scores,
+        calibration=tuple(calibration),
     )
 
 

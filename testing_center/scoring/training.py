@@ -23,6 +23,7 @@ from testing_center.models import (
     EssayReview,
     Question,
     ScoringModel,
+    ScoringPolicy,
     TrainingAnswer,
     TrainingRun,
     TrainingUpload,
@@ -37,6 +38,7 @@ from testing_center.scoring import (
 )
 from testing_center.scoring.data import split_references
 from testing_center.scoring.model import training_data_sha256
+from testing_center.scoring.workload import scoring_model_route
 
 logger = logging.getLogger("eqyzmet.testing_center.ai")
 
@@ -306,6 +308,7 @@ def scoring_model_store(
                 "candidates_cv_qwk": record.candidates_cv_qwk,
                 "seed": record.seed,
                 "notes": list(record.notes),
+                "calibration": [list(row) for row in record.calibration],
                 "model_bytes": record.model_bytes,
                 "trained_at": record.created_at,
             },
@@ -314,6 +317,8 @@ def scoring_model_store(
             ScoringModel.objects.filter(question=question, is_active=True).update(is_active=False)
             ScoringModel.objects.filter(pk=model.pk).update(is_active=True)
             model.is_active = True
+        # The question's own routing threshold, from the held-out answers, for its policy.
+        scoring_model_route(model=model, policy=policy_of(question))
         if created:
             audit_record(
                 action="scoring.model_stored",
@@ -346,7 +351,14 @@ def model_record(model: ScoringModel) -> ScoringModelRecord:
         model_bytes=bytes(model.model_bytes),
         notes=tuple(model.notes),
         candidates_cv_qwk=model.candidates_cv_qwk,
+        calibration=tuple(tuple(row) for row in model.calibration or ()),
     )
+
+
+def policy_of(question: Question):
+    """The question's scoring policy, or the default one (not saved) when it has none."""
+    policy = ScoringPolicy.objects.filter(question=question).first()
+    return policy or ScoringPolicy(question=question)
 
 
 def _already_trained(question: Question, answers: list[ScoredAnswer], seed: int):
