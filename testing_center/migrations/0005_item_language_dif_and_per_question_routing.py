@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('testing_center', '0003_national_bank_keepers_and_event_cap'),
+        ('testing_center', '0004_question_panel_flags_and_layout'),
     ]
 
     operations = [
