@@ -31,6 +31,7 @@ from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.jobs import job_progress, latest_job_field, latest_jobs
 from eqyzmet.models import Job
+from eqyzmet.places import place_name
 from recruitment import procedure, services
 from recruitment.eligibility import reason_text
 from recruitment.models import (
@@ -138,10 +139,14 @@ def _competition_step(modeladmin, request, queryset, action, service, done_messa
 
 @admin.register(Vacancy)
 class VacancyAdmin(StateBodyScopedAdmin):
-    list_display = ["title", "grade", "state_body", "region", "employment", "created_at"]
+    list_display = ["title", "grade", "state_body", "region_name", "employment", "created_at"]
     list_filter = ["category", "employment", "region", "is_managerial"]
     search_fields = ["title_kk", "title_ru", "title_en"]
     list_select_related = ["state_body"]
+
+    @admin.display(description=_("region"), ordering="region")
+    def region_name(self, obj: Vacancy) -> str:
+        return place_name(obj.region)
 
 
 class StageInline(admin.TabularInline):
