@@ -8,6 +8,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.models import AuditEvent, StaffAssignment, StateBody, User
+from eqyzmet.places import place_name
 
 
 class SuperuserOnlyAdmin(admin.ModelAdmin):
@@ -139,11 +140,15 @@ class StaffAssignmentAdmin(SuperuserOnlyAdmin):
 
 @admin.register(StateBody)
 class StateBodyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "region", "parent"]
+    list_display = ["code", "name", "kind", "region_name", "parent"]
     list_filter = ["kind", "region"]
     search_fields = ["code", "name_kk", "name_ru", "name_en"]
     list_select_related = ["parent"]
     readonly_fields = ["path"]
+
+    @admin.display(description=_("region"), ordering="region")
+    def region_name(self, obj: StateBody) -> str:
+        return place_name(obj.region)
 
     def has_add_permission(self, request):
         return request.user.is_superuser

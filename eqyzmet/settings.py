@@ -122,6 +122,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "eqyzmet.context_processors.navigation",
             ],
+            # The money and place filters, and unlocalize for numbers in form fields
+            # (<input type="number"> takes "4.5", never the Kazakh or Russian "4,5").
+            "builtins": ["eqyzmet.templatetags.display", "django.templatetags.l10n"],
         },
     },
 ]
@@ -294,14 +297,15 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Django's rules with their messages in kk/ru/en (Django has no Kazakh for them).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "eqyzmet.accounts.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "eqyzmet.accounts.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "eqyzmet.accounts.password_validation.CommonPasswordValidator"},
+    {"NAME": "eqyzmet.accounts.password_validation.NumericPasswordValidator"},
 ]
 # The number of reverse proxies in front of the application that each append the address
 # they saw to X-Forwarded-For (nginx with proxy_add_x_forwarded_for: 1). The client is then
@@ -391,6 +395,12 @@ LANGUAGES = [
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One way to write a date, a moment and a number per language: eqyzmet/formats/<lang>/.
+# Grouping is not switched on for every number (USE_THOUSAND_SEPARATOR): ids, years and
+# form values printed in templates ("2026", value="1234") must stay plain. Amounts people
+# read are grouped on purpose by the money filter and eqyzmet.formats.format_number.
+FORMAT_MODULE_PATH = ["eqyzmet.formats"]
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Almaty"
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "eqyzmet_language"

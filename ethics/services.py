@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
+from eqyzmet.formats import format_moment
 from eqyzmet.models import StateBody, User
 from ethics import receipts
 from ethics.deadlines import acknowledge_due, answer_due, deadline_rules_for
@@ -451,7 +452,7 @@ def _reminder_mail_in(*, case, kind, due, now, emails, language) -> None:
             "category": case.get_category_display(),
             "body": case.state_body.name,
             "what": what,
-            "due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M"),
+            "due": format_moment(due),
             "path": reverse("ethics:case_detail", args=[case.pk]),
         }
     send_mail(subject, body, None, emails)

@@ -31,6 +31,7 @@ from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.jobs import job_progress, latest_job_field, latest_jobs
 from eqyzmet.models import Job
+from eqyzmet.places import place_name
 from recruitment import procedure, services
 from recruitment.eligibility import reason_text
 from recruitment.models import (
@@ -158,7 +159,15 @@ class VacancyAdminForm(forms.ModelForm):
 @admin.register(Vacancy)
 class VacancyAdmin(StateBodyScopedAdmin):
     form = VacancyAdminForm
-    list_display = ["title", "grade", "state_body", "region", "posts", "employment", "created_at"]
+    list_display = [
+        "title",
+        "grade",
+        "state_body",
+        "region_name",
+        "posts",
+        "employment",
+        "created_at",
+    ]
     list_filter = ["category", "employment", "region", "is_managerial"]
     search_fields = ["title_kk", "title_ru", "title_en"]
     list_select_related = ["state_body"]
@@ -201,6 +210,10 @@ class VacancyAdmin(StateBodyScopedAdmin):
             },
         ),
     ]
+
+    @admin.display(description=_("region"), ordering="region")
+    def region_name(self, obj: Vacancy) -> str:
+        return place_name(obj.region)
 
 
 class StageInline(admin.TabularInline):

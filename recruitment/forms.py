@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.errors import ApplicationError
 from eqyzmet.models import StateBody
+from eqyzmet.places import place_name
 from recruitment.models import (
     Competition,
     Document,
@@ -21,6 +22,10 @@ from recruitment.phone import EXAMPLE, phone_normalise
 
 class DateInput(forms.DateInput):
     input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):
+        # A browser's date field takes only ISO dates, whatever the page's language.
+        super().__init__(attrs, format=format)
 
 
 class ProfileForm(forms.Form):
@@ -161,7 +166,10 @@ class VacancySearchForm(forms.Form):
         field.queryset = StateBody.objects.filter(pk__in=[b.pk for b in bodies])
         # Choices from the list already read, so rendering costs no extra query.
         field.choices = [("", _("Any")), *[(b.pk, _indented(b)) for b in bodies]]
-        self.fields["region"].choices = [("", _("Any")), *[(r, r) for r in regions]]
+        self.fields["region"].choices = [
+            ("", _("Any")),
+            *sorted(((r, place_name(r)) for r in regions), key=lambda choice: choice[1]),
+        ]
 
     def filters(self) -> dict:
         """``selectors_candidate.vacancies_open``'s keyword arguments."""

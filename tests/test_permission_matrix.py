@@ -136,6 +136,8 @@ ACCESS.update(
         "testing_center:index": SIGNED_IN,
         "testing_center:practice": PUBLIC,
         "testing_center:practice_start": OBJECT,
+        "testing_center:flag": OBJECT,  # an attempt id: tests/testing_center/test_permissions.py
+        "testing_center:review": OBJECT,  # an attempt id, as above
         "testing_center:sitting": OBJECT,
         "testing_center:sitting_start": OBJECT,
         "testing_center:attempt": OBJECT,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
+from eqyzmet.formats import format_day
 from eqyzmet.models import User
 from ethics.public import system_case_raise
 from evaluation import scoring
@@ -30,7 +31,7 @@ def _require_in_time(assessment: Assessment, today: dt.date) -> None:
     if assessment.respond_by and today > assessment.respond_by:
         raise ApplicationError(
             _("The time to acknowledge or contest this result ended on %(date)s.")
-            % {"date": assessment.respond_by.isoformat()},
+            % {"date": format_day(assessment.respond_by)},
             code="too_late",
         )
 

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from eqyzmet.audit import audit_record
+from eqyzmet.formats import format_day
 from evaluation.models import Assessment, Cycle, ReminderSent
 from evaluation.services.transitions import EDITABLE, S
 
@@ -74,25 +75,25 @@ def assessment_remind(
     if recipients:
         with translation.override(settings.LANGUAGE_CODE):
             if kind == "evaluate":
-                subject = gettext("Evaluation due by %(date)s") % {"date": deadline.isoformat()}
+                subject = gettext("Evaluation due by %(date)s") % {"date": format_day(deadline)}
                 body = gettext(
                     "The quarterly evaluation %(period)s of an employee in your unit is due by "
                     "%(date)s.\n\nOpen it: %(path)s"
                 ) % {
                     "period": assessment.cycle.label,
-                    "date": deadline.isoformat(),
+                    "date": format_day(deadline),
                     "path": reverse("evaluation:score", args=[assessment.pk]),
                 }
             else:
                 subject = gettext("Your evaluation result: answer by %(date)s") % {
-                    "date": deadline.isoformat()
+                    "date": format_day(deadline)
                 }
                 body = gettext(
                     "Your evaluation result for %(period)s is ready. Acknowledge or contest it "
                     "by %(date)s.\n\nOpen it: %(path)s"
                 ) % {
                     "period": assessment.cycle.label,
-                    "date": deadline.isoformat(),
+                    "date": format_day(deadline),
                     "path": reverse("evaluation:my_assessment", args=[assessment.pk]),
                 }
         send_mail(subject, body, None, recipients)
