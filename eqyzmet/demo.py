@@ -79,6 +79,7 @@ DEMO_ACCOUNTS = [
     ("commission@demo.eqyzmet.kz", Role.COMMISSION_MEMBER, "mdai"),
     ("observer@demo.eqyzmet.kz", Role.OBSERVER, "mdai"),
     ("ethics@demo.eqyzmet.kz", Role.ETHICS_COMMISSIONER, "mdai"),
+    ("adjustments@demo.eqyzmet.kz", Role.ADJUSTMENTS_OFFICER, "mdai"),
     ("manager@demo.eqyzmet.kz", Role.MANAGER, "mdai-egov"),
     ("employee@demo.eqyzmet.kz", Role.EMPLOYEE, "mdai-egov"),
     ("hr.finance@demo.eqyzmet.kz", Role.HR_OFFICER, "minfin"),

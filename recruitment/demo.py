@@ -43,7 +43,9 @@ from recruitment.models import (
     Stage,
     Vacancy,
 )
+from recruitment.models_adjustments import AdjustmentFormat, ExtraTime
 from recruitment.public import candidate_application_id, stage_result_record
+from recruitment.services.adjustments import adjustment_request
 from testing_center import demo as testing_demo
 
 DEMO_CANDIDATES = [
@@ -532,8 +534,9 @@ def _seed_procedure(hr: User, mdai: StateBody) -> None:
     )
 
     # 5. Applications closed: four applied (one does not meet the requirements); the first
-    # stage has not been opened yet.
-    _applied(
+    # stage has not been opened yet, and its window opens in a week. dana@ has asked for
+    # reasonable adjustments, for adjustments@ to decide.
+    closed, applied = _applied(
         "KZ-2026-MDAI-0005",
         mdai,
         _vacancy(mdai, 5, title=4),
@@ -546,6 +549,18 @@ def _seed_procedure(hr: User, mdai: StateBody) -> None:
         hr=hr,
         days_ago=25,
     )
+    if closed is not None:
+        closed.stages.update(opens_at=now + dt.timedelta(days=7))
+        adjustment_request(
+            user=User.objects.get(email="dana@demo.eqyzmet.kz"),
+            application=applied["dana@demo.eqyzmet.kz"],
+            extra_time=ExtraTime.PERCENT_25,
+            formats=[AdjustmentFormat.LARGE_PRINT],
+            reason=(
+                "Low vision after an eye operation in 2025: I read slowly and need "
+                "large print; the ophthalmologist's letter is attached to my file."
+            ),
+        )
 
     # 6. Written stages locked: three codes shortlisted for the interview, not yet revealed
     # to the commission; one failed the test, one the essay.
