@@ -85,6 +85,7 @@ def _anonymous_pages(audit: Audit, page, lang: str) -> None:
         "/accounts/password/reset/",
         "/ethics/report/",
         "/tests/practice/",
+        "/accounts/privacy/",
     ):
         audit.visit(page, p + path)
 
@@ -117,6 +118,12 @@ def _candidate_pages(audit: Audit, page, lang: str) -> None:
         "/my/profile/education/add/",
         "/my/profile/experience/add/",
         "/my/documents/upload/",
+        "/my/saved-searches/",
+        "/accounts/account/",
+        "/accounts/account/email/",
+        "/accounts/account/password/",
+        "/accounts/account/delete/",
+        "/accounts/account/consent/",
         "/tests/",
     ):
         audit.visit(page, p + path)
@@ -136,7 +143,12 @@ def _candidate_pages(audit: Audit, page, lang: str) -> None:
     page.locator(".tc-option input").first.check()
     page.locator("[data-testid=item-state]").first.filter(has_text=re.compile(".")).wait_for()
     audit.check(page)
-    hand_in(page)
+    # The review screen lists unanswered and flagged questions; the paper is handed in there.
+    page.locator("#tc-finish").click()
+    page.wait_for_url(re.compile(r".*/tests/attempt/\d+/review/$"))
+    audit.check(page)
+    page.locator("#tc-handin-button").click()
+    page.wait_for_url(re.compile(r".*/result/$"))
     audit.check(page, r"/tests/attempt/\d+/result/$")
 
     audit.visit(page, f"{p}/my/applications/")
