@@ -114,7 +114,16 @@ def sittings_for_candidate(*, user) -> list[SittingRow]:
                 attempt=attempts.get((s.pk, app_id)),
             )
         )
-    rows.sort(key=lambda r: (r.info.opens_at is None, r.info.opens_at))
+    # By opening time; stages opening together in the procedure's order, not the database's.
+    rows.sort(
+        key=lambda r: (
+            r.info.opens_at is None,
+            r.info.opens_at,
+            r.sitting.stage.competition_id,
+            r.sitting.stage.position,
+            r.sitting.pk,
+        )
+    )
     return rows
 
 
