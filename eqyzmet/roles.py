@@ -116,6 +116,11 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.view_assessment",
         "evaluation.change_assessment",
         "evaluation.export_assessment",
+        # Competence development: who belongs to which position family; plans read-only.
+        "evaluation.view_familymembership",
+        "evaluation.add_familymembership",
+        "evaluation.change_familymembership",
+        "evaluation.view_developmentplan",
     ],
     Role.COMMISSION_MEMBER: [],
     Role.OBSERVER: [],

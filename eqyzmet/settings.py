@@ -257,6 +257,12 @@ CELERY_BEAT_SCHEDULE["evaluation-reminders"] = {
     "task": "evaluation.send_reminders",
     "schedule": 3600,
 }
+CELERY_BEAT_SCHEDULE["evaluation-training-reminders"] = {
+    # Mandatory training due within 14 days or overdue: one mail per employee, course and
+    # due date (a unique row claimed before sending), so hourly runs never repeat it.
+    "task": "evaluation.send_training_reminders",
+    "schedule": 6 * 3600,
+}
 CELERY_BEAT_SCHEDULE["evaluation-retention-purge"] = {
     # Results are kept 3 years (per the cycle's frozen rules); older ones are purged, audited.
     "task": "evaluation.purge_expired_results",

@@ -354,3 +354,6 @@ class AssessmentAdmin(ObjectPagesAdmin, StateBodyScopedAdmin):
             template="evaluation/admin_review.html",
             context={"title": _("Review of a contested result"), "assessment": assessment},
         )
+
+
+from evaluation import admin_development  # noqa: E402, F401  (competence development)

@@ -17,7 +17,7 @@ from eqyzmet.demo import DEMO_PASSWORD
 from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from evaluation import scoring, services
+from evaluation import demo_development, scoring, services
 from evaluation.models import (
     Assessment,
     CitizenRatingLink,
@@ -148,6 +148,7 @@ def seed(stdout) -> None:
     if Cycle.objects.filter(state_body=unit, kind=Cycle.Kind.QUARTER).exists():
         stdout.write("Evaluation: demo history already present.")
         _rating_link_line(stdout, employees[0], desk)
+        demo_development.seed(stdout)
         return
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
@@ -242,3 +243,4 @@ def seed(stdout) -> None:
         "of results (manager@demo.eqyzmet.kz scores the latest one for employee@)."
     )
     _rating_link_line(stdout, employees[0], desk)
+    demo_development.seed(stdout)

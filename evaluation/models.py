@@ -167,6 +167,20 @@ class EvaluationRules(models.Model):
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(75)],
     )
+    development_goal_points = models.DecimalField(
+        _("points per achieved development goal"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
+    development_points_cap = models.DecimalField(
+        _("most development points in one evaluation"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("6"),
+        validators=[MinValueValidator(0), MaxValueValidator(20)],
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
@@ -634,3 +648,7 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}:{self.kind}:{self.deadline}"
+
+
+# Competence development lives in its own module; imported here so Django registers it.
+from evaluation import models_development  # noqa: E402, F401

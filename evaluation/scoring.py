@@ -24,6 +24,11 @@ Band: composite >= exceeds_min -> exceeds; >= meets_min -> meets; >= partly_min 
 meets; otherwise does not meet. Bonus tier: >= tier1_min -> tier 1, >= tier2_min -> tier 2,
 >= tier3_min -> tier 3, otherwise none. A score exactly on a boundary gets the higher band.
 
+Development: each development goal achieved (and confirmed by the manager) since the last
+result adds ``development_goal_points`` to the next composite, at most
+``development_points_cap`` per result, never past 100; band and bonus tier follow the total.
+Rules from before these two entries count 0 points.
+
 Annual score = mean of the composites of the quarters that have a result (a missing quarter
 is left out, not counted as zero); no quarter -> no annual score.
 
@@ -63,6 +68,8 @@ RULE_FIELDS = (
     "contest_days",
     "reminder_days",
     "retention_years",
+    "development_goal_points",
+    "development_points_cap",
 )
 
 DEFAULT_RULES: dict = {
@@ -86,6 +93,8 @@ DEFAULT_RULES: dict = {
     "contest_days": 10,
     "reminder_days": 5,
     "retention_years": 3,
+    "development_goal_points": "2",
+    "development_points_cap": "6",
 }
 
 COMPONENTS = ("kpi", "competency", "feedback", "citizen")
@@ -229,6 +238,21 @@ def tier_for(score: Decimal, rules: dict) -> tuple[int | None, int]:
         if score >= Decimal(str(rules[f"tier{tier}_min"])):
             return tier, int(rules[f"tier{tier}_percent"])
     return None, 0
+
+
+def development_points(achieved_goals: int, rules: dict) -> Decimal:
+    """Points the development goals achieved since the last result add to the composite:
+    ``development_goal_points`` each, at most ``development_points_cap`` in one result."""
+    per_goal = Decimal(str(rules.get("development_goal_points") or 0))
+    cap = Decimal(str(rules.get("development_points_cap") or 0))
+    return round2(min(cap, per_goal * max(0, int(achieved_goals))))
+
+
+def with_development(composite: Decimal | None, points: Decimal) -> Decimal | None:
+    """The composite with the development points added, never past 100."""
+    if composite is None:
+        return None
+    return round2(min(HUNDRED, Decimal(composite) + Decimal(points)))
 
 
 def annual_score(quarterly: Iterable[Decimal | None]) -> Decimal | None:

@@ -24,3 +24,9 @@ def send_reminders() -> int:
 def purge_expired_results() -> int:
     """Beat entry: delete results past their retention period (audited per cycle)."""
     return services.results_purge()
+
+
+@shared_task(name="evaluation.send_training_reminders", **TASK_DEFAULTS)
+def send_training_reminders() -> int:
+    """Beat entry: mandatory training due in 14 days or overdue, one mail per due date."""
+    return services.training_reminders_send()

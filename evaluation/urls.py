@@ -1,6 +1,6 @@
 from django.urls import path
 
-from evaluation import views
+from evaluation import views, views_development
 
 app_name = "evaluation"
 
@@ -15,6 +15,25 @@ urlpatterns = [
     path("evidence/<int:kpi_id>/", views.evidence, name="evidence"),
     path("feedback/<int:pk>/", views.feedback, name="feedback"),
     path("unit/", views.unit, name="unit"),
+    path("development/", views_development.development, name="development"),
+    path("development/overview/", views_development.overview, name="development_overview"),
+    path("development/plan/<int:pk>/agree/", views_development.plan_agree, name="plan_agree"),
+    path(
+        "development/evidence/<int:pk>/",
+        views_development.completion_evidence,
+        name="completion_evidence",
+    ),
+    path("unit/development/", views_development.team_development, name="team_development"),
+    path(
+        "unit/development/goal/<int:pk>/confirm/",
+        views_development.goal_confirm,
+        name="goal_confirm",
+    ),
+    path(
+        "unit/development/training/<int:pk>/",
+        views_development.completion_decide,
+        name="completion_decide",
+    ),
     path("unit/<int:pk>/", views.score, name="score"),
     path("unit/<int:pk>/kpi/", views.kpi_add, name="kpi_add"),
     path("unit/<int:pk>/kpi/<int:kpi_id>/", views.manager_kpi_report, name="manager_kpi_report"),

@@ -21,7 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from eqyzmet.errors import ApplicationError
-from evaluation import charts, selectors, services
+from evaluation import charts, selectors, selectors_development, services
 from evaluation.forms import (
     CitizenLinkForm,
     CodeForm,
@@ -153,6 +153,9 @@ def _assessment_context(assessment):
             employee=assessment.employee, start=cycle.period_start, end=cycle.period_end
         ),
         "rules": cycle.rules,
+        "development": selectors_development.development_part(assessment=assessment)
+        if assessment.has_result
+        else None,
         "editable": cycle.status == Cycle.Status.OPEN and assessment.status in selectors.EDITABLE,
     }
 
@@ -370,6 +373,7 @@ def unit(request, bodies):
             ],
             "distribution": distribution,
             "trend": trend,
+            "training_overdue": selectors_development.unit_training_overdue(bodies=bodies),
         },
     )
 

@@ -105,6 +105,15 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "evaluation:evidence": OBJECT,
     "evaluation:feedback": OBJECT,
     "evaluation:unit": frozenset({"manager"}),
+    # Competence development (issue 16): the employee's page needs an employee record; the
+    # overview shows aggregates to HR officers (own bodies) and the authorised body.
+    "evaluation:development": frozenset(),
+    "evaluation:development_overview": frozenset({"hr_officer"}),
+    "evaluation:team_development": frozenset({"manager"}),
+    "evaluation:plan_agree": OBJECT,
+    "evaluation:completion_evidence": OBJECT,
+    "evaluation:goal_confirm": OBJECT,
+    "evaluation:completion_decide": OBJECT,
     "evaluation:score": OBJECT,
     "evaluation:kpi_add": OBJECT,
     "evaluation:manager_kpi_report": OBJECT,

@@ -83,7 +83,9 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "ethics dashboard, my queue searched": 10,
     "ethics charts": 8,
     # Manager
-    "manager unit page": 9,
+    # + mandatory training overdue in the unit (issue 16): the members with an overdue
+    # requirement, then their completions (2).
+    "manager unit page": 11,
 }
 
 
@@ -765,6 +767,7 @@ def _unit(ministry, *, people, periods):
         desk_officer,
         employee,
         open_cycle,
+        pdf,
         person,
         score,
     )
@@ -785,6 +788,22 @@ def _unit(ministry, *, people, periods):
                         (Decimal(5), Decimal(4), 2, "lower"),
                     ],
                 )
+    # Everyone belongs to a position family with one overdue mandatory course; a third
+    # has recorded it (so both training queries run, on more rows in the larger unit).
+    from tests.evaluation.development_factories import family, join, mandatory
+
+    fam = family(levels={"professionalism": 3}, code=f"family-{department.pk}")
+    requirement = mandatory(fam, title=f"Ethics {department.pk}", days=-5)
+    for n, emp in enumerate(staff):
+        join(emp, fam)
+        if n % 3 == 0:
+            evaluation.completion_record(
+                employee=emp,
+                actor=emp.user,
+                course=requirement.course,
+                completed_on=requirement.due_date,
+                evidence=pdf(),
+            )
     desk = desk_officer(department)
     for emp in staff[::3]:
         issued = evaluation.citizen_link_issue(employee=emp, actor=desk, service="Help")

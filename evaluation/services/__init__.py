@@ -12,7 +12,10 @@ their siblings directly, never this package, in one direction::
     feedback   <- evaluators
     scores     <- transitions, evaluators
     answers    <- transitions, evaluators, scores
-    annual     <- transitions, rules, cycles, scores
+    annual     <- transitions, rules, cycles, scores, development
+    development_credit                                    (no sibling imports)
+    development <- (none);  training <- development, kpis
+    scores     <- development, development_credit
 
 State machines (one table per model) are ``CYCLE_TRANSITIONS`` and
 ``ASSESSMENT_TRANSITIONS`` (in ``transitions``); anything else raises ``ApplicationError``.
@@ -50,6 +53,7 @@ from evaluation.services.citizens import (
     token_normalise,
 )
 from evaluation.services.cycles import cycle_close, cycle_create, cycle_open
+from evaluation.services.development import PLAN_TRANSITIONS, goal_confirm, plan_agree, plan_draft
 from evaluation.services.employees import employee_register
 from evaluation.services.evaluators import evaluator_roles
 from evaluation.services.feedback import feedback_invite, feedback_round_close, feedback_submit
@@ -58,6 +62,12 @@ from evaluation.services.reminders import assessment_remind, reminders_send
 from evaluation.services.retention import cycle_purge, results_purge
 from evaluation.services.rules import rules_for_body, rules_save, setting_save
 from evaluation.services.scores import RESULT_FIELDS, assessment_score
+from evaluation.services.training import (
+    completion_decide,
+    completion_record,
+    training_due,
+    training_reminders_send,
+)
 from evaluation.services.transitions import (
     ASSESSMENT_TRANSITIONS,
     CYCLE_TRANSITIONS,
@@ -78,6 +88,7 @@ __all__ = [
     "OUTLIER_MIN_RATINGS",
     "OUTLIER_MIN_UNIT_RATINGS",
     "OUTLIER_STANDARD_ERRORS",
+    "PLAN_TRANSITIONS",
     "RATING_LINKS_PER_DAY",
     "RESULT_FIELDS",
     "TOKEN_ALPHABET",
@@ -97,6 +108,8 @@ __all__ = [
     "citizen_link_issue",
     "citizen_rating_submit",
     "citizen_ratings_outlier_check",
+    "completion_decide",
+    "completion_record",
     "cycle_close",
     "cycle_create",
     "cycle_open",
@@ -107,9 +120,12 @@ __all__ = [
     "feedback_invite",
     "feedback_round_close",
     "feedback_submit",
+    "goal_confirm",
     "kpi_add",
     "kpi_report",
     "may_issue_rating_link",
+    "plan_agree",
+    "plan_draft",
     "rating_links_per_day",
     "reminders_send",
     "results_purge",
@@ -119,4 +135,6 @@ __all__ = [
     "token_display",
     "token_hash",
     "token_normalise",
+    "training_due",
+    "training_reminders_send",
 ]

@@ -13,6 +13,7 @@ from eqyzmet.models import StateBody, User
 from evaluation import scoring
 from evaluation.models import RESULT_STATUSES, Assessment, Cycle
 from evaluation.services.cycles import _period_key, cycle_create
+from evaluation.services.development import plan_draft
 from evaluation.services.rules import rules_for_body
 from evaluation.services.scores import _apply_result
 from evaluation.services.transitions import S
@@ -95,6 +96,7 @@ def _annual_assessments(*, cycle: Cycle) -> int:
             state_body=cycle.state_body,
             details={"composite": str(score), "quarters": assessment.quarters_counted},
         )
+        plan_draft(assessment=assessment)  # the gaps of the year become a development plan
         created += 1
     return created
 

@@ -16,6 +16,8 @@ from eqyzmet.errors import ApplicationError
 from eqyzmet.models import User
 from evaluation import scoring
 from evaluation.models import Assessment, CitizenRatingLink, Competency, CompetencyRating, Kpi
+from evaluation.services.development import plan_draft
+from evaluation.services.development_credit import development_credit
 from evaluation.services.evaluators import (
     _locked_assessment,
     _require_editable,
@@ -88,7 +90,12 @@ def _finalize(assessment: Assessment, now: dt.datetime) -> None:
     assessment.competency_score = scores["competency"]
     assessment.feedback_score = scores["feedback"]
     assessment.citizen_score = scores["citizen"]
-    _apply_result(assessment, scoring.composite_score(scores, rules), rules)
+    composite = scoring.composite_score(scores, rules)
+    if composite is not None:
+        # Achieved development goals add their points here, once (see scoring).
+        points = development_credit(assessment=assessment, rules=rules)
+        composite = scoring.with_development(composite, points)
+    _apply_result(assessment, composite, rules)
     assessment.finalized_at = now
     assessment.respond_by = timezone.localdate(now) + dt.timedelta(days=int(rules["contest_days"]))
 
@@ -159,6 +166,8 @@ def assessment_score(
     else:
         _assessment_move(assessment, S.SUPERVISOR_DONE)
     assessment.save(update_fields=fields)
+    if assessment.status == S.FINALIZED:
+        plan_draft(assessment=assessment)  # annual results only; a no-op otherwise
     audit_record(
         action="evaluation.assessment.scored",
         actor=actor,

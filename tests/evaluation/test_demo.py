@@ -9,6 +9,7 @@ import pytest
 from eqyzmet import demo as kernel_demo
 from evaluation import demo, services
 from evaluation.models import Assessment, CitizenRatingLink, Cycle
+from evaluation.models_development import CourseCompletion, DevelopmentPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +18,30 @@ def test_the_demo_seeds_four_quarters_once_and_prints_an_unused_rating_code(clie
     kernel_demo.seed(io.StringIO())
     out = io.StringIO()
     demo.seed(out)
-    assert Cycle.objects.filter(state_body__code="mdai-egov").count() == 4
+    assert Cycle.objects.filter(state_body__code="mdai-egov", kind="quarter").count() == 4
+    # The first demo year's annual result drafted development plans, at different stages.
+    plans = DevelopmentPlan.objects.filter(employee__state_body__code="mdai-egov")
+    assert plans.count() >= 3
+    assert {p.status for p in plans} >= {"draft", "agreed"}
+    assert plans.get(employee__user__email="employee@demo.eqyzmet.kz").status == "draft"
     assert Assessment.objects.filter(status__in=["acknowledged", "reviewed"]).count() >= 10
     assert Assessment.objects.filter(
         employee__user__email="employee@demo.eqyzmet.kz", status="open"
     ).exists()
-    counts = (Assessment.objects.count(), CitizenRatingLink.objects.count())
+    counts = (
+        Assessment.objects.count(),
+        CitizenRatingLink.objects.count(),
+        DevelopmentPlan.objects.count(),
+        CourseCompletion.objects.count(),
+    )
     again = io.StringIO()
     demo.seed(again)
-    assert (Assessment.objects.count(), CitizenRatingLink.objects.count()) == counts
+    assert (
+        Assessment.objects.count(),
+        CitizenRatingLink.objects.count(),
+        DevelopmentPlan.objects.count(),
+        CourseCompletion.objects.count(),
+    ) == counts
     assert f"code {demo.DEMO_RATING_CODE}" in again.getvalue()
     link = services.citizen_link_find(demo.DEMO_RATING_CODE)
     assert link.rated_at is None
@@ -36,4 +52,7 @@ def test_the_demo_seeds_four_quarters_once_and_prints_an_unused_rating_code(clie
     page = client.get("/kk/evaluation/my/").content.decode()
     assert page.count("<circle") == 3
     client.force_login(User.objects.get(email="manager@demo.eqyzmet.kz"))
-    assert client.get("/kk/evaluation/unit/").status_code == 200
+    unit = client.get("/en/evaluation/unit/").content.decode()
+    assert "Anti-corruption standards" in unit  # employee@ has not done it: overdue
+    team = client.get("/en/evaluation/unit/development/")
+    assert team.status_code == 200 and "employee@demo.eqyzmet.kz" in team.content.decode()
