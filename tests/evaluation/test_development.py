@@ -237,7 +237,8 @@ def test_the_beat_runs_the_training_reminders(settings, staff):
     assert entry["task"] == tasks.send_training_reminders.name
     assert tasks.send_training_reminders() == 1
     assert tasks.send_training_reminders() == 0
-    assert "Mandatory training due by" in mail.outbox[0].subject
+    # In the employee's language (Kazakh unless they chose another).
+    assert "Міндетті оқыту мерзімі" in mail.outbox[0].subject
 
 
 def test_admin_pages_for_the_catalogue_and_families(client, staff, hr_officer, other_hr_officer):
