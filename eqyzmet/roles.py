@@ -77,6 +77,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recruitment.view_reserveentry",
         # Code, what was asked and the status: never the reason or the document.
         "recruitment.view_adjustment",
+        # Contract employees: the project register, contracts and their reports.
+        "recruitment.view_project",
+        "recruitment.add_project",
+        "recruitment.change_project",
+        "recruitment.view_contract",
+        "recruitment.add_contract",
+        "recruitment.change_contract",
+        "recruitment.view_payrules",
+        "recruitment.view_quarterreport",
         "testing_center.view_topic",
         "testing_center.add_topic",
         "testing_center.change_topic",

@@ -292,6 +292,12 @@ CELERY_BEAT_SCHEDULE["recruitment-staff-digests"] = {
     "task": "recruitment.send_staff_digests",
     "schedule": 3600,
 }
+CELERY_BEAT_SCHEDULE["recruitment-contract-expiry"] = {
+    # 30 days before a contract employee's contract ends, one e-mail to HR and the project's
+    # responsible official (per contract and end date, so an extension is reminded again).
+    "task": "recruitment.send_contract_expiry_reminders",
+    "schedule": 24 * 3600,
+}
 
 # --- Users, passwords, sessions ----------------------------------------------------------
 

@@ -722,3 +722,8 @@ class ReserveEntryAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
 from recruitment import admin_adjustments  # noqa: E402
 
 admin_adjustments.register(admin.site)
+
+# Contract employees (projects, contracts, pay rules) have their own package.
+from recruitment.contracts import admin as contracts_admin  # noqa: E402
+
+contracts_admin.register(admin.site)

@@ -15,12 +15,18 @@ class RecruitmentConfig(AppConfig):
 
     def ready(self) -> None:
         from eqyzmet.accounts.personal_data import personal_data_source_register
+        from eqyzmet.public_office import public_office_check_register
         from ethics.public import declarations_source_register
         from recruitment import (
             personal_data,
             public,
             tasks,  # noqa: F401  (registers the tasks in every process)
         )
+        from recruitment.contracts.personal_data import (
+            contracts_deletion_blockers,
+            contracts_personal_data,
+        )
+        from recruitment.contracts.services import public_office_refusal
         from recruitment.models import IdentityEscrow
         from testing_center.public import competitions_register
 
@@ -40,3 +46,10 @@ class RecruitmentConfig(AppConfig):
         # A candidate's cached applications follow their escrow rows.
         post_save.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-cache")
         post_delete.connect(_escrow_written, sender=IdentityEscrow, dispatch_uid="escrow-del")
+        # A contract employee holds no public office: evaluation's staff register asks.
+        public_office_check_register("recruitment.contracts", public_office_refusal)
+        personal_data_source_register(
+            "recruitment.contracts",
+            contracts_personal_data,
+            blockers=contracts_deletion_blockers,
+        )

@@ -26,7 +26,7 @@ from eqyzmet.demo import DEMO_PASSWORD
 from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from recruitment import services
+from recruitment import demo_contracts, services
 from recruitment.iin import iin_with_check_digit
 from recruitment.models import (
     Application,
@@ -860,6 +860,7 @@ def seed(stdout) -> None:
         )
     _seed_procedure(hr, mdai)
     _seed_tests(testing, essay, stdout)
+    demo_contracts.seed(stdout)
     stdout.write(
         f"Recruitment: {Competition.objects.count()} competitions, "
         f"{Vacancy.objects.count()} vacancies; demo candidate admitted to the test of "

@@ -848,3 +848,15 @@ class SavedSearchDigest(models.Model):
 
 # Reasonable adjustments live in their own module; imported here so Django finds the model.
 from recruitment.models_adjustments import Adjustment  # noqa: E402, F401
+
+# Contract employees (projects, contracts, quarterly results): recruitment/contracts/.
+from recruitment.models_contracts import (  # noqa: E402, F401
+    Contract,
+    ExpiryReminder,
+    Extension,
+    Indicator,
+    IndicatorResult,
+    PayRules,
+    Project,
+    QuarterReport,
+)

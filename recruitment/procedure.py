@@ -33,7 +33,15 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.errors import ApplicationError
-from recruitment.models import Appeal, Application, Competition, Stage, StageResult
+from recruitment.models import (
+    Appeal,
+    Application,
+    Competition,
+    Contract,
+    IdentityEscrow,
+    Stage,
+    StageResult,
+)
 
 S = Competition.Status
 
@@ -282,7 +290,33 @@ def appoint_blockers(application: Application, *, now: dt.datetime | None = None
     appeals = open_appeals(competition=competition).count()
     if appeals:
         blockers.append(_appeal_blocker(appeals))
+    if _holds_active_contract(application, today=timezone.localdate(now)):
+        blockers.append(
+            Blocker(
+                "contract_employee",
+                _(
+                    "The winner is a contract employee: a contract employee cannot be "
+                    "appointed to a public office while the contract is in force."
+                ),
+            )
+        )
     return blockers
+
+
+def _holds_active_contract(application: Application, *, today: dt.date) -> bool:
+    """Whether the application's owner holds a contract in force (art. 1 p. 5-1: a contract
+    employee holds no public office). Matched by the owner's blind index, the one the
+    contract keeps, so nobody's identity is decrypted here."""
+    index = (
+        IdentityEscrow.objects.filter(application_id=application.pk)
+        .values_list("owner_index", flat=True)
+        .first()
+    )
+    return bool(index) and (
+        Contract.objects.filter(
+            employee_index=index, status=Contract.Status.ACTIVE, ends_on__gte=today
+        ).exists()
+    )
 
 
 def marking_blockers(*, competition: Competition, stage: Stage) -> list[Blocker]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from eqyzmet.jobs import job_run
 from eqyzmet.queueing import TASK_DEFAULTS, enqueue
 from recruitment import services
+from recruitment.contracts.reminders import expiry_reminders_send
 from recruitment.notifications import (
     broadcast_fan_out,
     notification_failed,
@@ -93,3 +94,9 @@ LONG = {**TASK_DEFAULTS, "soft_time_limit": 10 * 60, "time_limit": 11 * 60, "max
 @shared_task(name="recruitment.lock_ranking", **LONG)
 def lock_ranking(job_id: int) -> bool:
     return job_run(job_id, services.competition_lock_ranking_run)
+
+
+@shared_task(name="recruitment.send_contract_expiry_reminders", **TASK_DEFAULTS)
+def send_contract_expiry_reminders() -> int:
+    """Beat entry: one e-mail per contract and end date, 30 days before it ends."""
+    return expiry_reminders_send()

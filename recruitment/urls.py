@@ -3,6 +3,7 @@ from django.urls import path
 from recruitment import views_adjustments, views_apply
 from recruitment import views_candidate as candidate
 from recruitment import views_saved_searches as saved
+from recruitment.contracts import views as contracts
 
 app_name = "recruitment"
 
@@ -92,7 +93,23 @@ saved_search_patterns = [
     ),
 ]
 
+# --- Contract employees (recruitment/contracts) -------------------------------------------
+contract_patterns = [
+    path("my/contract/", contracts.my_contract, name="my_contract"),
+    path(
+        "my/contract/<int:contract_id>/report/",
+        contracts.report_submit,
+        name="contract_report_submit",
+    ),
+    path("contracts/official/", contracts.official, name="contracts_official"),
+    path(
+        "contracts/reports/<int:report_id>/confirm/",
+        contracts.report_confirm,
+        name="contract_report_confirm",
+    ),
+]
+
 # --- Staff pages (added by the lead) -----------------------------------------------------
 staff_patterns: list = []
 
-urlpatterns = candidate_patterns + saved_search_patterns + staff_patterns
+urlpatterns = candidate_patterns + saved_search_patterns + contract_patterns + staff_patterns

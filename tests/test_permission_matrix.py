@@ -142,6 +142,16 @@ ACCESS: dict[str, frozenset[str] | str] = {
 }
 ACCESS.update(
     {
+        # Contract pages need a contract (or a project) as well as an account: a role alone
+        # opens nothing; with records they are tested in tests/recruitment/test_contract_pages.py.
+        "recruitment:my_contract": frozenset(),
+        "recruitment:contract_report_submit": OBJECT,
+        "recruitment:contracts_official": frozenset(),
+        "recruitment:contract_report_confirm": OBJECT,
+    }
+)
+ACCESS.update(
+    {
         "testing_center:index": SIGNED_IN,
         "testing_center:practice": PUBLIC,
         "testing_center:practice_start": OBJECT,

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
 from eqyzmet.models import StateBody, User
+from eqyzmet.public_office import public_office_refusals
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
 from evaluation.models import Employee
@@ -23,9 +24,15 @@ def employee_register(
     unit_head: User | None = None,
     actor: User | None = None,
 ) -> Employee:
-    """Record (or update) a civil servant's post, unit and evaluators. Idempotent."""
+    """Record (or update) a civil servant's post, unit and evaluators. Idempotent.
+
+    Refused for a person who may not hold a public office (a contract employee)."""
     if supervisor is not None and supervisor.pk == user.pk:
         raise ApplicationError(_("A person cannot supervise themselves."), code="self_supervisor")
+    refusals = public_office_refusals(user=user)
+    if refusals:
+        # A contract employee (art. 1 p. 5-1 of the Law "On Civil Service") holds no office.
+        raise ApplicationError(refusals[0], code="public_office_refused")
     staff_assign(user=user, role=Role.EMPLOYEE, state_body=state_body, actor=actor)
     employee, created = Employee.objects.update_or_create(
         user=user,

@@ -190,3 +190,23 @@ def test_the_readme_lists_exactly_the_accounts_the_seed_creates():
     listed = _readme_accounts()
     assert created - listed == set(), "accounts the README does not list"
     assert listed - created == set(), "accounts the README lists that the seed does not create"
+
+
+def test_the_demo_has_a_project_with_two_contract_employees():
+    import datetime as dt
+
+    from recruitment.models_contracts import Contract, Project, QuarterReport
+
+    _seed()
+    project = Project.objects.get(name__startswith="Digital licensing")
+    assert project.responsible_official.email == "manager@demo.eqyzmet.kz"
+    contracts = {c.employee.email: c for c in project.contracts.all()}
+    assert set(contracts) == {"asel.contract@demo.eqyzmet.kz", "marat.contract@demo.eqyzmet.kz"}
+    asel = contracts["asel.contract@demo.eqyzmet.kz"]
+    assert asel.flagged_at is not None
+    assert asel.reports.filter(status=QuarterReport.Status.CONFIRMED).count() == 3
+    assert asel.ends_on <= timezone.localdate() + dt.timedelta(days=30)
+    marat = contracts["marat.contract@demo.eqyzmet.kz"]
+    assert marat.reports.get().status == QuarterReport.Status.SUBMITTED
+    _seed()
+    assert Contract.objects.count() == 2

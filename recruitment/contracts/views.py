@@ -1,0 +1,137 @@
+"""The contract pages: the contract employee's page (their contracts, indicators, results and
+the quarterly report form) and the responsible official's page (their projects, contracts and
+the reports waiting for confirmation). The rules live in ``results``; these pages show forms
+and messages. Only the employee sees their contract and only the project's official confirms.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from eqyzmet.errors import ApplicationError
+from recruitment.contracts import results, selectors
+from recruitment.models_contracts import Contract
+
+
+def report_form_class(contract: Contract) -> type[forms.Form]:
+    """A form with the year, the quarter and one "actual" field per indicator."""
+    today = timezone.localdate()
+    fields = {
+        "year": forms.IntegerField(
+            label=_("Year"), min_value=2000, max_value=2100, initial=today.year
+        ),
+        "quarter": forms.TypedChoiceField(
+            label=_("Quarter"),
+            coerce=int,
+            choices=[(n, _("Quarter %(n)s") % {"n": n}) for n in (1, 2, 3, 4)],
+            initial=(today.month - 1) // 3 + 1,
+        ),
+    }
+    for indicator in contract.indicators.all():
+        fields[f"actual_{indicator.pk}"] = forms.DecimalField(
+            label=_("%(name)s: actual (target %(target)s)")
+            % {"name": indicator.name, "target": indicator.target},
+            min_value=0,
+            decimal_places=2,
+        )
+    fields["comment"] = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    return type("ReportForm", (forms.Form,), fields)
+
+
+@never_cache
+@login_required
+@require_GET
+def my_contract(request):
+    """The contract employee: their contracts, indicators, quarterly results, report form."""
+    contracts = selectors.contracts_of_employee(user=request.user)
+    if not contracts:
+        raise PermissionDenied
+    rows = [
+        {
+            "contract": contract,
+            "form": report_form_class(contract)(prefix=f"c{contract.pk}"),
+        }
+        for contract in contracts
+    ]
+    return render(request, "recruitment/contracts/my_contract.html", {"rows": rows})
+
+
+@never_cache
+@login_required
+@require_http_methods(["POST"])
+def report_submit(request, contract_id: int):
+    contract = selectors.contract_of_employee(user=request.user, contract_id=contract_id)
+    if contract is None:
+        raise Http404
+    form = report_form_class(contract)(request.POST, prefix=f"c{contract.pk}")
+    if form.is_valid():
+        data = form.cleaned_data
+        actuals = {
+            indicator.pk: data[f"actual_{indicator.pk}"] for indicator in contract.indicators.all()
+        }
+        try:
+            results.report_submit(
+                contract=contract,
+                year=data["year"],
+                quarter=data["quarter"],
+                actuals=actuals,
+                comment=data["comment"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, _("Your results are sent to the responsible official for confirmation.")
+            )
+            return redirect("recruitment:my_contract")
+    rows = [
+        {"contract": other, "form": form if other.pk == contract.pk else None}
+        for other in selectors.contracts_of_employee(user=request.user)
+    ]
+    return render(request, "recruitment/contracts/my_contract.html", {"rows": rows}, status=400)
+
+
+@never_cache
+@login_required
+@require_GET
+def official(request):
+    """The responsible official: their projects, the contracts and results to confirm."""
+    projects = selectors.projects_of_official(user=request.user)
+    if not projects:
+        raise PermissionDenied
+    return render(request, "recruitment/contracts/official.html", {"projects": projects})
+
+
+@never_cache
+@login_required
+@require_POST
+def report_confirm(request, report_id: int):
+    report = selectors.report_for_official(user=request.user, report_id=report_id)
+    if report is None:
+        raise Http404
+    try:
+        confirmed = results.report_confirm(report=report, actor=request.user)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Confirmed: score %(score)s, results component %(pay)s.")
+            % {"score": confirmed.score, "pay": confirmed.results_pay},
+        )
+    return redirect("recruitment:contracts_official")

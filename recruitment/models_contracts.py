@@ -1,0 +1,240 @@
+"""Projects, contracts and their quarterly results (see the package docstring).
+
+A contract keeps the blind index of its employee's account (``employee_index``, the same
+index the identity escrow keeps for an application's owner), so the appointment to a public
+office can refuse a contract holder without ever decrypting who an application belongs to.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectType(models.TextChoices):
+    """The project types the Government sets (contract employees are engaged only for them)."""
+
+    NATIONAL = "national", _("National project")
+    STATE_PROGRAMME = "state_programme", _("State programme project")
+    DIGITAL = "digital", _("Digital transformation project")
+    INVESTMENT = "investment", _("Investment project")
+    REFORM = "reform", _("Public administration reform project")
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        FINISHED = "finished", _("Finished")
+
+    state_body = models.ForeignKey(
+        "eqyzmet.StateBody", on_delete=models.PROTECT, related_name="contract_projects"
+    )
+    name = models.CharField(_("name"), max_length=255)
+    project_type = models.CharField(_("project type"), max_length=32, choices=ProjectType.choices)
+    responsible_official = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="responsible_projects",
+        verbose_name=_("responsible official"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contract project")
+        verbose_name_plural = _("contract projects")
+        ordering = ["-starts_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contract(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
+
+    state_body = models.ForeignKey(
+        "eqyzmet.StateBody", on_delete=models.PROTECT, related_name="contracts"
+    )
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="contracts")
+    employee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="employment_contracts",
+        verbose_name=_("contract employee"),
+    )
+    employee_index = models.CharField(max_length=64, db_index=True, editable=False)
+    tasks = models.TextField(_("tasks"))
+    recommendation = models.TextField(_("recommendation of the responsible official"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    base_pay = models.DecimalField(_("base pay per month"), max_digits=12, decimal_places=2)
+    results_pay_max = models.DecimalField(
+        _("results component per quarter, maximum"), max_digits=12, decimal_places=2
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    end_reason = models.TextField(_("reason the contract ended"), blank=True, default="")
+    # Raised when an indicator is missed in two confirmed quarters (results.report_confirm).
+    flagged_at = models.DateTimeField(_("flagged"), null=True, blank=True)
+    flag_note = models.TextField(_("indicators missed twice"), blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("employment contract")
+        verbose_name_plural = _("employment contracts")
+        ordering = ["-starts_on"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.employee.email}"
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        QUANTITATIVE = "quantitative", _("Quantitative")
+        QUALITATIVE = "qualitative", _("Qualitative")
+
+    class Direction(models.TextChoices):
+        HIGHER = "higher", _("Higher is better")
+        LOWER = "lower", _("Lower is better")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("indicator"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    target = models.DecimalField(_("target per quarter"), max_digits=12, decimal_places=2)
+    weight = models.PositiveSmallIntegerField(_("weight, %"))
+
+    class Meta:
+        verbose_name = _("contract indicator")
+        verbose_name_plural = _("contract indicators")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Extension(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions")
+    previous_ends_on = models.DateField(_("previous end"))
+    ends_on = models.DateField(_("new end"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("contract extension")
+        verbose_name_plural = _("contract extensions")
+        ordering = ["decided_at"]
+
+    def __str__(self) -> str:
+        return f"{self.previous_ends_on} → {self.ends_on}"
+
+
+class PayRules(models.Model):
+    """A versioned table: which share of the results component a results score earns.
+
+    ``tiers`` is a list of ``[minimum score, percent]`` pairs; the first tier whose minimum
+    the score reaches applies, none: 0 %. ``cap`` bounds one indicator's achievement.
+    A quarter is paid by the newest version in force on its last day, and keeps its number.
+    """
+
+    version = models.PositiveIntegerField(_("version"), unique=True)
+    valid_from = models.DateField(_("in force from"))
+    tiers = models.JSONField(_("tiers"))
+    cap = models.DecimalField(
+        _("achievement cap"), max_digits=4, decimal_places=2, default=Decimal("1.20")
+    )
+
+    class Meta:
+        verbose_name = _("contract pay rules")
+        verbose_name_plural = _("contract pay rules")
+        ordering = ["-valid_from", "-version"]
+
+    def __str__(self) -> str:
+        return f"v{self.version}"
+
+
+class QuarterReport(models.Model):
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    comment = models.TextField(_("comment"), blank=True, default="")
+    submitted_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    score = models.DecimalField(
+        _("results score"), max_digits=6, decimal_places=4, null=True, blank=True
+    )
+    results_pay = models.DecimalField(
+        _("results component"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    rules_version = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("quarterly results report")
+        verbose_name_plural = _("quarterly results reports")
+        ordering = ["-year", "-quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year", "quarter"], name="contract_report_once_per_quarter"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} Q{self.quarter}"
+
+
+class IndicatorResult(models.Model):
+    report = models.ForeignKey(QuarterReport, on_delete=models.CASCADE, related_name="results")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="results")
+    actual = models.DecimalField(_("actual"), max_digits=12, decimal_places=2)
+    achievement = models.DecimalField(max_digits=6, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="one_result_per_indicator")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id}: {self.actual}"
+
+
+class ExpiryReminder(models.Model):
+    """One row per contract and end date: the claim that makes the reminder idempotent (an
+    extension moves the end date, so the new end gets its own reminder)."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="+")
+    ends_on = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "ends_on"], name="contract_expiry_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contract_id} · {self.ends_on}"
