@@ -848,3 +848,4 @@ class SavedSearchDigest(models.Model):
 
 # Reasonable adjustments live in their own module; imported here so Django finds the model.
 from recruitment.models_adjustments import Adjustment  # noqa: E402, F401
+from recruitment.models_equality import EqualityRecord  # noqa: E402, F401

@@ -85,6 +85,7 @@ def _anonymous_pages(audit: Audit, page, lang: str) -> None:
         "/accounts/password/reset/",
         "/ethics/report/",
         "/tests/practice/",
+        "/statistics/fairness/",
     ):
         audit.visit(page, p + path)
 
