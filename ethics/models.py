@@ -35,6 +35,7 @@ class Category(models.TextChoices):
     IDENTITY_REVEAL = "identity_reveal", _("Identity reveal")
     PERSONAL_DATA_ACCESS = "personal_data_access", _("Unusual access to personal data")
     EVALUATION_CONTEST = "evaluation_contest", _("Contested evaluation")
+    ADVERSE_IMPACT = "adverse_impact", _("Adverse impact in a selection stage")
 
 
 REPORT_CATEGORIES = (
@@ -50,6 +51,7 @@ SYSTEM_CATEGORIES = (
     Category.IDENTITY_REVEAL,
     Category.PERSONAL_DATA_ACCESS,
     Category.EVALUATION_CONTEST,
+    Category.ADVERSE_IMPACT,
 )
 
 # What an integrity flag's ``evidence["signal"]`` may name, in words for the commissioner.
@@ -91,6 +93,14 @@ STATISTICAL_TESTS = {"poisson_binomial_upper_tail": _("Poisson-binomial upper ta
 # name (see ethics.selectors.case_evidence_rows); "id": a record number in another app.
 EVIDENCE_FIELDS: dict[str, tuple] = {
     "competition": (_("Competition"), "text"),
+    "characteristic": (_("Characteristic"), "text"),
+    "group": (_("Group"), "text"),
+    "group_size": (_("People in the group"), "number"),
+    "group_passed": (_("Of them passed"), "number"),
+    "group_rate": (_("Pass rate of the group"), "number"),
+    "reference_group": (_("Group with the highest pass rate"), "text"),
+    "reference_rate": (_("Highest pass rate"), "number"),
+    "impact_ratio": (_("Ratio to the highest rate (four-fifths rule)"), "number"),
     "code": (_("Code"), "text"),
     "application_code": (_("Code"), "text"),
     "codes": (_("Codes"), "text"),

@@ -32,7 +32,7 @@ def system_case_raise(
     """Open an ethics case on behalf of the system and return its id.
 
     - ``kind``: one of ``SYSTEM_CASE_KINDS`` — "integrity_flag", "identity_reveal",
-      "personal_data_access", "evaluation_contest".
+      "personal_data_access", "evaluation_contest", "adverse_impact".
     - ``state_body_id``: the body whose ethics commissioners (and those of its parents)
       will see the case.
     - ``summary``: one line for the queue (the first 200 characters are the subject).

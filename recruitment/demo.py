@@ -27,6 +27,7 @@ from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
 from recruitment import demo_contracts, services
+from recruitment.demo_fairness import fairness_demo_seed
 from recruitment.iin import iin_with_check_digit
 from recruitment.models import (
     Application,
@@ -861,6 +862,12 @@ def seed(stdout) -> None:
     _seed_procedure(hr, mdai)
     _seed_tests(testing, essay, stdout)
     demo_contracts.seed(stdout)
+    # A locked competition whose legislation test shows adverse impact (issue 18).
+    fairness_demo_seed(
+        competition_factory=lambda number, opens, closes: _competition(
+            number, mdai, _vacancy(mdai, 0), opens=opens, closes=closes
+        )
+    )
     stdout.write(
         f"Recruitment: {Competition.objects.count()} competitions, "
         f"{Vacancy.objects.count()} vacancies; demo candidate admitted to the test of "

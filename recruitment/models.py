@@ -860,3 +860,4 @@ from recruitment.models_contracts import (  # noqa: E402, F401
     Project,
     QuarterReport,
 )
+from recruitment.models_equality import EqualityRecord  # noqa: E402, F401

@@ -25,7 +25,9 @@ from recruitment.models import (
     Notification,
     StageResult,
 )
+from recruitment.models_equality import characteristic_label, group_label
 from recruitment.public import owner_index
+from recruitment.services.equality import equality_answers_for, equality_records_erase
 
 _C = Competition.Status
 _FINISHED = (_C.CLOSED, _C.CANCELLED)
@@ -87,7 +89,7 @@ def _profile_export(profile) -> dict:
     }
 
 
-def _application_export(application, notifications) -> dict:
+def _application_export(application, notifications, equality) -> dict:
     competition = application.competition
     published = competition.status in _PUBLISHED
     reserve = getattr(application, "reserve_entry", None)
@@ -138,6 +140,10 @@ def _application_export(application, notifications) -> dict:
             {"event": n.event, "created_at": n.created_at, "sent_at": n.sent_at}
             for n in notifications.get(application.pk, [])
         ],
+        "equality_answers": {
+            str(characteristic_label(key)): str(group_label(key, value))
+            for key, value in equality.get(application.pk, {}).items()
+        },
     }
 
 
@@ -174,9 +180,10 @@ def candidate_personal_data(user_id: int) -> dict | None:
             notifications.setdefault(n.application_id, []).append(n)
     if profile is None and not ids:
         return None
+    equality = equality_answers_for(ids) if ids else {}
     return {
         "profile": _profile_export(profile) if profile is not None else None,
-        "applications": [_application_export(a, notifications) for a in applications],
+        "applications": [_application_export(a, notifications, equality) for a in applications],
     }
 
 
@@ -239,6 +246,13 @@ def candidate_personal_data_erase(user_id: int) -> list[str]:
         )
     )
     kept = ["applications"] if ids else []
+    open_competitions = Application.objects.filter(pk__in=ids).exclude(
+        competition__status__in=_RANKED
+    )
+    equality_records_erase(
+        application_ids=ids,
+        competition_ids_open=open_competitions.values_list("competition_id", flat=True),
+    )
     for escrow in escrows:
         if escrow.application_id not in identity_ids:
             escrow.delete()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recruitment import views_adjustments, views_apply
+from recruitment import views_adjustments, views_apply, views_fairness
 from recruitment import views_candidate as candidate
 from recruitment import views_saved_searches as saved
 from recruitment.contracts import views as contracts
@@ -70,6 +70,12 @@ candidate_patterns = [
         views_adjustments.adjustment_request,
         name="adjustment_request",
     ),
+    path(
+        "my/applications/<int:application_id>/equality/",
+        views_fairness.equality_answers,
+        name="equality_answers",
+    ),
+    path("statistics/fairness/", views_fairness.fairness_statistics, name="fairness_statistics"),
 ]
 
 # --- Saved searches and their alerts (views_saved_searches) ------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recruitment import views_adjustments, views_staff
+from recruitment import views_adjustments, views_fairness, views_staff
 
 app_name = "staff"
 
@@ -21,6 +21,12 @@ urlpatterns = [
         "commission/<int:seat_id>/essay/<int:application_id>/",
         views_staff.commission_essay,
         name="commission_essay",
+    ),
+    path("fairness/", views_fairness.fairness_reports, name="fairness_reports"),
+    path(
+        "fairness/<int:competition_id>/",
+        views_fairness.fairness_report,
+        name="fairness_report",
     ),
     path("observe/", views_staff.observer_home, name="observer_home"),
     path(

@@ -402,6 +402,7 @@ def my_application(request, application_id: int):
     """Candidate: one of my applications: eligibility, results, appeals, withdrawal,
     and the request for reasonable adjustments."""
     from recruitment.selectors_adjustments import my_adjustment
+    from recruitment.services.equality import equality_answers_of
 
     row = _own(request, application_id)
     motivation, documents = selectors.sent_with(user=request.user, application_id=application_id)
@@ -413,6 +414,8 @@ def my_application(request, application_id: int):
             "sent_motivation": motivation,
             "sent_documents": documents,
             "adjustment": my_adjustment(row.application),
+            "equality_given": bool(equality_answers_of(application_id=row.application.pk)),
+            "equality_open": row.competition.status not in services.RANKED,
         },
     )
 

@@ -86,6 +86,7 @@ def _anonymous_pages(audit: Audit, page, lang: str) -> None:
         "/ethics/report/",
         "/tests/practice/",
         "/accounts/privacy/",
+        "/statistics/fairness/",
     ):
         audit.visit(page, p + path)
 

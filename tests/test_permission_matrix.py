@@ -79,6 +79,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "recruitment:appeal": OBJECT,
     "recruitment:adjustment_request": OBJECT,
     "recruitment:saved_searches": frozenset({"candidate"}),
+    "recruitment:equality_answers": OBJECT,  # an application id, the owner's only
+    "recruitment:fairness_statistics": PUBLIC,
     "recruitment:saved_search_create": POST_ONLY,
     "recruitment:saved_search_delete": OBJECT,
     "recruitment:saved_search_alerts": OBJECT,
@@ -93,6 +95,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     # Health data: only the readers of an adjustment's reason.
     "staff:adjustments": frozenset({"ethics_commissioner", "adjustments_officer"}),
     "staff:adjustment_document": OBJECT,
+    "staff:fairness_reports": frozenset({"ethics_commissioner"}),
+    "staff:fairness_report": OBJECT,  # a competition id: tests/recruitment/test_fairness.py
     # Evaluation pages need an employee record as well as the role (a role alone opens
     # nothing); with records they are tested in tests/evaluation/test_views.py.
     "evaluation:home": frozenset({"hr_officer", "manager", "bank_keeper", "adjustments_officer"}),

@@ -64,6 +64,7 @@ ANONYMOUS = [
     "/ethics/follow/",
     "/evaluation/rate/",
     "/tests/practice/",
+    "/statistics/fairness/",
 ]
 PER_SHAPE = 2
 # The observer reads every competition: each one's ledger and scores differ in width.

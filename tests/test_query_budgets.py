@@ -72,7 +72,7 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     # Candidate
     # One more each since issue 15: the drafts list; what was sent with the application.
     "my applications": 7,
-    "my application": 9,  # + the draft's letter, + the adjustment request (2)
+    "my application": 10,  # + the draft's letter, + the adjustment request (2), + equality answers
     "API my applications": 5,
     "candidate tests index": 6,
     "attempt page": 7,

@@ -15,6 +15,7 @@ from eqyzmet.jobs import job_queue
 from eqyzmet.models import Job
 from recruitment import notifications, procedure
 from recruitment.models import Application, CommissionMember, Competition, Stage, StageResult
+from recruitment.services.fairness import fairness_cases_raise
 from recruitment.services.ranking import _places_assign, _rank, shortlist
 from recruitment.services.stage_machine import (
     IN_THE_RUNNING,
@@ -156,6 +157,8 @@ def _rank_and_lock(competition: Competition, *, actor) -> Competition:
         actor=actor,
         details={"ranked": competition.applications.exclude(rank=None).count()},
     )
+    # Adverse impact is checked once the stages are frozen (services.fairness).
+    fairness_cases_raise(competition=competition)
     return competition
 
 

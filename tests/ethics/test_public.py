@@ -29,6 +29,7 @@ def test_signature_is_the_one_other_apps_code_against():
         "identity_reveal",
         "personal_data_access",
         "evaluation_contest",
+        "adverse_impact",
     }
 
 

@@ -41,6 +41,8 @@ EXPECTED = {
     "KZ-2026-MDAI-0010": S.CLOSED,
     "KZ-2026-MDAI-0011": S.CANCELLED,
     "KZ-2026-MINFIN-0001": S.PUBLISHED,
+    # Issue 18: a synthetic cohort whose legislation test shows adverse impact.
+    "KZ-2025-MDAI-FAIR": S.CLOSED,
 }
 
 
@@ -210,3 +212,26 @@ def test_the_demo_has_a_project_with_two_contract_employees():
     assert marat.reports.get().status == QuarterReport.Status.SUBMITTED
     _seed()
     assert Contract.objects.count() == 2
+
+
+def test_the_demo_shows_adverse_impact_in_the_report_the_statistics_and_one_case():
+    from django.test import Client
+
+    from ethics.models import EthicsCase
+
+    _seed()
+    _seed()
+    fair = Competition.objects.get(number="KZ-2025-MDAI-FAIR")
+    cases = EthicsCase.objects.filter(category="adverse_impact")
+    assert cases.count() == 1
+    assert (cases.get().evidence["group"], cases.get().state_body_id) == (
+        "female",
+        fair.state_body_id,
+    )
+    visitor = Client()
+    public = visitor.get("/en/statistics/fairness/").content.decode()
+    assert "45.0%" in public and "80.0%" in public
+    commissioner = Client()
+    commissioner.force_login(User.objects.get(email="ethics@demo.eqyzmet.kz"))
+    report = commissioner.get(f"/en/staff/fairness/{fair.pk}/").content.decode()
+    assert 'data-testid="adverse"' in report

@@ -40,6 +40,7 @@ STAFF_SEEDS = [
     "/kk/staff/commission/",
     "/kk/staff/observe/",
     "/kk/staff/adjustments/",
+    "/kk/staff/fairness/",
     "/kk/ethics/",
     "/kk/ethics/dashboard/",
     "/kk/evaluation/",
@@ -110,6 +111,7 @@ def _run_to_lock(staff, candidates, drafters=()):
         for c in candidates
     ]
     _plant_adjustments(staff, candidates, applications)
+    _plant_equality_answers(candidates, applications)
     Competition.objects.filter(pk=competition.pk).update(
         applications_open_at=timezone.now() - dt.timedelta(days=2),
         applications_close_at=timezone.now() - dt.timedelta(seconds=1),
@@ -175,6 +177,32 @@ def _plant_adjustments(staff, candidates, applications) -> None:
             )
 
 
+# Voluntary equality answers (issue 18): counted in the ethics commissioner's report and the
+# public statistics, never shown for a person. Everyone answers the same rare answers, so a
+# page may name them in a table of groups; a page that also shows an application's code (a
+# row per person) must not.
+EQUALITY_ANSWERS = {"region": "ulytau", "age_band": "60+", "sector": "not_working"}
+
+
+def _equality_markers() -> set[str]:
+    from django.utils import translation
+
+    from recruitment.models_equality import group_label
+
+    found = {"ulytau", "not_working"}
+    for language in ("kk", "ru", "en"):
+        with translation.override(language):
+            found |= {group_label(key, value) for key, value in EQUALITY_ANSWERS.items()}
+    return found
+
+
+def _plant_equality_answers(candidates, applications) -> None:
+    from recruitment.services.equality import equality_record_save
+
+    for candidate, application in zip(candidates, applications, strict=True):
+        equality_record_save(user=candidate.user, application=application, answers=EQUALITY_ANSWERS)
+
+
 def _staff_clients(client_factory, staff):
     return {
         "hr_officer": staff.hr,
@@ -191,11 +219,19 @@ def _assert_no_leak(
     role: str,
     extra: tuple[str, ...] = (),
     patterns: dict[str, re.Pattern] | None = None,
+    per_person: tuple[set[str], set[str]] | None = None,
 ) -> list[str]:
+    """``per_person`` is (codes, answers): no page may show one of each."""
     leaks: list[str] = []
 
     def check(url: str, body: bytes) -> None:
         text = body.decode("utf-8", "replace")
+        if per_person is not None:
+            codes, answers = per_person
+            code = next((c for c in codes if c in text), None)
+            answer = next((a for a in answers if a in text), None)
+            if code and answer:
+                leaks.append(f"{role} saw equality answer {answer!r} with code {code} at {url}")
         for owner, variants in markers.items():
             for variant in variants:
                 if variant in text:
@@ -238,6 +274,7 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
                 "/api/schema/",
             ),
             patterns=DATE_MARKERS,
+            per_person=({a.code for a in applications}, _equality_markers()),
         )
         client.logout()
 
@@ -254,6 +291,12 @@ def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, se
     client.force_login(staff.ethics)
     readers_page = client.get("/kk/staff/adjustments/").content.decode()
     assert all(f"Adjustment-reason-{n}" in readers_page for n in range(len(candidates)))
+    # The equality answers are counted only: the crawl reached the commissioner's report,
+    # where four people of Ulytau are one suppressed cell, not a number or a code.
+    assert any("/staff/fairness/" in u for u in visited_by_role["ethics_commissioner"])
+    report = client.get(f"/en/staff/fairness/{competition.pk}/").content.decode()
+    assert "Ulytau region" in report and "fewer than 10" in report
+    assert not any(a.code in report for a in applications)
 
     for message in mail.outbox:
         body = message.subject + message.body + " ".join(message.to)
