@@ -52,6 +52,7 @@ def _quarters(start: dt.date, today: dt.date) -> list[tuple[int, int]]:
 def seed(stdout) -> None:
     if Project.objects.filter(name=PROJECT_NAME).exists():
         return
+    services.pay_rules_setup()
     today = timezone.localdate()
     hr = User.objects.get(email="hr@demo.eqyzmet.kz")
     official = User.objects.get(email="manager@demo.eqyzmet.kz")

@@ -19,8 +19,24 @@ from eqyzmet.formats import format_day
 from eqyzmet.models import StaffAssignment, StateBody, User
 from eqyzmet.roles import Role
 from recruitment.models import Application, IdentityEscrow
-from recruitment.models_contracts import Contract, Extension, Indicator, Project
+from recruitment.models_contracts import Contract, Extension, Indicator, PayRules, Project
 from recruitment.public import owner_index
+
+# Version 1 of the contract pay rules, as migration 0008 inserts it: a score of at least
+# 0.95 earns 100 % of the results component, at least 0.80 earns 60 %, below that nothing;
+# one indicator counts at most 120 %.
+PAY_RULES_V1 = {
+    "valid_from": dt.date(2024, 1, 1),
+    "tiers": [["0.95", 100], ["0.80", 60]],
+    "cap": Decimal("1.20"),
+}
+
+
+def pay_rules_setup() -> PayRules:
+    """Version 1 of the pay rules, if the table has none (the migration's row is gone from
+    a database emptied by a transactional test; the demo seed and tests call this)."""
+    rules, _created = PayRules.objects.get_or_create(version=1, defaults=PAY_RULES_V1)
+    return rules
 
 
 def one_year_end(start: dt.date) -> dt.date:

@@ -3,6 +3,7 @@ model versions."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import logging
@@ -375,6 +376,28 @@ def _already_trained(question: Question, answers: list[ScoredAnswer], seed: int)
     )
 
 
+# Models this process has trained, by (training data hash, seed): training is a pure
+# function of the answers and the seed (tests/testing_center/scoring/test_scorer.py proves the
+# bytes do not even depend on the process's hash seed), so the same data is never trained
+# twice in one worker — the demo seed, run again and again by the test suite and by
+# `make run`, trained its three scorers each time. Bounded; a new scorer version is a new key.
+_TRAINED_HERE: dict[tuple[str, int, str], object] = {}
+_TRAINED_HERE_MAX = 64
+
+
+def _train_once(answers: list[ScoredAnswer], seed: int):
+    from testing_center.scoring.model import SCORER_VERSION
+
+    key = (training_data_sha256(answers), seed, SCORER_VERSION)
+    record = _TRAINED_HERE.get(key)
+    if record is None:
+        record = train_question_model(answers, seed=seed)
+        if len(_TRAINED_HERE) >= _TRAINED_HERE_MAX:
+            _TRAINED_HERE.pop(next(iter(_TRAINED_HERE)))
+        _TRAINED_HERE[key] = record
+    return dataclasses.replace(record, created_at=timezone.now())
+
+
 def training_run_execute(*, run_id: int) -> bool:
     """Train what a run asks for. Safe to run again after a crash: questions already
     trained on the same data are reused, nothing is stored twice. Returns False if the run
@@ -394,7 +417,7 @@ def training_run_execute(*, run_id: int) -> bool:
             if len(answers) >= MIN_TRAINING_ANSWERS:
                 model = _already_trained(question, answers, run.seed)
                 if model is None:
-                    record = train_question_model(answers, seed=run.seed)
+                    record = _train_once(answers, run.seed)
                     model = scoring_model_store(question=question, record=record, run=run)
                 else:
                     model = scoring_model_store(

@@ -11,7 +11,8 @@ import pytest
 from django.utils import timezone
 
 from eqyzmet.services import roles_setup
-from recruitment.models_contracts import PayRules, QuarterReport
+from recruitment.contracts.services import pay_rules_setup
+from recruitment.models_contracts import QuarterReport
 from tests.factories import PASSWORD
 from tests.recruitment.contract_factories import make_contract, make_project
 
@@ -30,10 +31,7 @@ def _sign_in(page, live_server, user, next_path):
 def test_the_employee_reports_and_the_official_confirms_a_quarter(browser, live_server):
     roles_setup()
     # A transactional test starts from an empty table: version 1 of the rules, as migrated.
-    PayRules.objects.get_or_create(
-        version=1,
-        defaults={"valid_from": dt.date(2024, 1, 1), "tiers": [["0.95", 100], ["0.80", 60]]},
-    )
+    pay_rules_setup()
     today = timezone.localdate()
     project = make_project(starts_on=today - dt.timedelta(days=200))
     contract = make_contract(project=project, starts_on=today - dt.timedelta(days=100))
