@@ -8,6 +8,7 @@ when the process starts, not when a candidate first hits the broken path.
 from __future__ import annotations
 
 import json
+import math
 import os
 import secrets
 from pathlib import Path
@@ -52,6 +53,27 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         raise ImproperlyConfigured(
             f"The environment variable {name} must be a whole number; got {raw!r}."
         ) from None
+    if minimum is not None and value < minimum:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be at least {minimum}; got {value}."
+        )
+    return value
+
+
+def env_float(name: str, default: float, *, minimum: float | None = None) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a number; got {raw!r}."
+        ) from None
+    if not math.isfinite(value):
+        raise ImproperlyConfigured(
+            f"The environment variable {name} must be a finite number; got {raw!r}."
+        )
     if minimum is not None and value < minimum:
         raise ImproperlyConfigured(
             f"The environment variable {name} must be at least {minimum}; got {value}."

@@ -19,6 +19,7 @@ from eqyzmet.config import (
     env_bool,
     env_choice,
     env_fernet_keys,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -393,6 +394,10 @@ if len(EQYZMET_BLIND_INDEX_KEY) < 32:
 # check permission.
 MEDIA_ROOT = Path(env_str("EQYZMET_MEDIA_ROOT", str(VAR_DIR / "media")))
 MEDIA_URL = "/media-not-served/"
+# Issue 18: an essay stage's AI scorer whose mean absolute error for one equality group is
+# more than this many points (on the stage's scale) above the other groups' raises a case.
+EQYZMET_SCORER_GAP_THRESHOLD = env_float("EQYZMET_SCORER_GAP_THRESHOLD", 0.5, minimum=0)
+
 EQYZMET_UPLOAD_MAX_BYTES = env_int("EQYZMET_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

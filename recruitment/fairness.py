@@ -113,3 +113,47 @@ def group_rates(
             )
         )
     return rows
+
+
+# --- The AI essay scorer's error by group ----------------------------------------------------
+#
+# For one essay stage and one characteristic, each group's *mean absolute error* (MAE) is
+# the mean of |AI score − the commission's final score| over its essays, on the stage's own
+# scale. The *gap* is the group's MAE minus the MAE of the other groups shown for that
+# characteristic: a positive gap means the scorer errs more for that group. Groups are
+# suppressed by ``suppressed_groups`` exactly as for the selection rates, and a hidden
+# group's essays are left out of every other group's comparison too, so its error cannot
+# be worked out from the gaps of the rest (as a hidden group is never the reference rate).
+
+
+@dataclass(frozen=True)
+class GroupError:
+    group: str
+    n: int | None  # None when suppressed
+    mae: float | None
+    gap: float | None  # MAE of the group − MAE of the other shown groups
+    suppressed: bool
+
+
+def group_error_gaps(
+    errors: dict[str, list[float]], *, hidden: set[str] = frozenset()
+) -> list[GroupError]:
+    """``errors`` is {group: [absolute error of each essay]}; ``hidden`` from
+    ``suppressed_groups``. Rows come back in the order given; an empty group, or one with
+    no other shown group to compare with, has no MAE or no gap."""
+    shown = {group: values for group, values in errors.items() if group not in hidden}
+    total_n = sum(len(values) for values in shown.values())
+    total_sum = sum(sum(values) for values in shown.values())
+    rows: list[GroupError] = []
+    for group, values in errors.items():
+        if group in hidden:
+            rows.append(GroupError(group, None, None, None, suppressed=True))
+            continue
+        n = len(values)
+        mae = sum(values) / n if n else None
+        rest_n = total_n - n
+        gap = None
+        if mae is not None and rest_n:
+            gap = mae - (total_sum - sum(values)) / rest_n
+        rows.append(GroupError(group, n, mae, gap, suppressed=False))
+    return rows

@@ -8,6 +8,7 @@ counts of groups with small cells suppressed, and only once a ranking is locked.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -113,7 +114,8 @@ def fairness_reports(request):
 @require_GET
 def fairness_report(request, competition_id: int):
     """Ethics commissioner: pass rates by group per stage of one competition, with the
-    four-fifths ratio and Fisher's p; available once the ranking is locked."""
+    four-fifths ratio and Fisher's p, and at essay stages the AI scorer's error by group;
+    available once the ranking is locked."""
     bodies = _commissioner_bodies(request)
     competition = (
         Competition.objects.filter(pk=competition_id, state_body__in=bodies)
@@ -127,7 +129,12 @@ def fairness_report(request, competition_id: int):
     return render(
         request,
         "recruitment/staff/fairness_report.html",
-        {"competition": competition, "locked": locked, "tables": tables},
+        {
+            "competition": competition,
+            "locked": locked,
+            "tables": tables,
+            "scorer_gap_threshold": settings.EQYZMET_SCORER_GAP_THRESHOLD,
+        },
     )
 
 

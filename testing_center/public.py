@@ -32,6 +32,7 @@ __all__ = [
     "RedactionResult",
     "StageInfo",
     "competitions_register",
+    "essay_ai_scores",
     "essay_for_marking",
     "essay_mark_recorded",
     "essays_for_marking",
@@ -167,3 +168,28 @@ def essay_mark_recorded(
     return record(
         application_id=application_id, stage_id=stage_id, score=score, marks_so_far=marks_so_far
     )
+
+
+def essay_ai_scores(*, stage_ids) -> dict[int, dict[int, Decimal]]:
+    """The AI's score of each essay paper at the given stages, on the stage's own scale
+    (as the commission marks it): {stage id: {application id: score}}, from each code's
+    latest handed-in attempt; papers the AI could not score are left out. One query. For
+    the scorer's error by group (issue 18): the commission's final score is the caller's."""
+    from testing_center.models import Attempt, EssayReview
+
+    latest: dict[tuple[int, int], Decimal | None] = {}
+    for stage_id, application_id, score in (
+        EssayReview.objects.filter(
+            attempt__sitting__stage_id__in=list(stage_ids),
+            attempt__application_id__isnull=False,
+            attempt__status__in=[Attempt.Status.SUBMITTED, Attempt.Status.SCORED],
+        )
+        .order_by("attempt__number")
+        .values_list("attempt__sitting__stage_id", "attempt__application_id", "ai_score")
+    ):
+        latest[(stage_id, application_id)] = score
+    found: dict[int, dict[int, Decimal]] = {}
+    for (stage_id, application_id), score in latest.items():
+        if score is not None:
+            found.setdefault(stage_id, {})[application_id] = score
+    return found

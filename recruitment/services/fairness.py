@@ -1,13 +1,19 @@
 """When the ranking is locked, every stage is checked for adverse impact: a group whose
 pass rate is below four fifths of the best group's *and* significantly so (Fisher, p <
 0.05) opens one system ethics case per (stage, characteristic, group) — however often
-the check runs — with the figures and no person in it."""
+the check runs — with the figures and no person in it.
+
+At essay stages the AI scorer is checked too: a group for whom its mean absolute error is
+more than ``settings.EQYZMET_SCORER_GAP_THRESHOLD`` points above the other groups' opens
+one case per (stage, characteristic, group), in the same way."""
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from ethics.public import system_case_raise
 from recruitment.models import Competition
-from recruitment.selectors_fairness import competition_stage_tables
+from recruitment.selectors_fairness import StageTable, competition_stage_tables
 
 ADVERSE_IMPACT = "adverse_impact"
 
@@ -53,4 +59,36 @@ def fairness_cases_raise(*, competition: Competition) -> list[int]:
                         ),
                     )
                 )
+        case_ids += _scorer_gap_cases(competition, table)
+    return case_ids
+
+
+def _scorer_gap_cases(competition: Competition, table: StageTable) -> list[int]:
+    threshold = settings.EQYZMET_SCORER_GAP_THRESHOLD
+    case_ids = []
+    for characteristic in table.scorer:
+        for row in characteristic.flagged:
+            f = row.figures
+            case_ids.append(
+                system_case_raise(
+                    kind=ADVERSE_IMPACT,
+                    state_body_id=competition.state_body_id,
+                    summary=(
+                        f"AI scorer error gap: {competition.number}, {table.stage.kind}, "
+                        f"{characteristic.key} = {f.group}: MAE {f.mae:.2f}, "
+                        f"gap {f.gap:+.2f} points"
+                    ),
+                    evidence={
+                        "competition": competition.number,
+                        "stage": table.stage.kind,
+                        "characteristic": characteristic.key,
+                        "group": f.group,
+                        "group_size": f.n,
+                        "scorer_mae": round(f.mae, 3),
+                        "scorer_gap": round(f.gap, 3),
+                        "scorer_gap_threshold": threshold,
+                    },
+                    dedupe_key=(f"scorer_gap:{table.stage.pk}:{characteristic.key}:{f.group}"),
+                )
+            )
     return case_ids
