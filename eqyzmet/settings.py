@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "testing_center",
     "evaluation",
     "ethics",
+    "careers",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns += i18n_patterns(
     path("tests/", include("testing_center.urls")),
     path("evaluation/", include("evaluation.urls")),
     path("ethics/", include("ethics.urls")),
+    path("careers/", include("careers.urls")),
     prefix_default_language=True,
 )
 

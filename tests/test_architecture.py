@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPO
 
-APPS = ["eqyzmet", "recruitment", "testing_center", "evaluation", "ethics"]
+APPS = ["eqyzmet", "recruitment", "testing_center", "evaluation", "ethics", "careers"]
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 

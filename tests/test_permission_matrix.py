@@ -126,6 +126,7 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "evaluation:export_csv": OBJECT,
     "evaluation:rate_start": PUBLIC,
     "evaluation:rate_link": OBJECT,
+    "careers:index": PUBLIC,
     "ethics:index": PUBLIC,
     "ethics:report_new": PUBLIC,
     "ethics:report_receipt": PUBLIC,
