@@ -83,6 +83,7 @@ DEMO_ACCOUNTS = [
     ("manager@demo.eqyzmet.kz", Role.MANAGER, "mdai-egov"),
     ("employee@demo.eqyzmet.kz", Role.EMPLOYEE, "mdai-egov"),
     ("hr.finance@demo.eqyzmet.kz", Role.HR_OFFICER, "minfin"),
+    ("authorised@demo.eqyzmet.kz", Role.AUTHORISED_BODY, None),
 ]
 
 

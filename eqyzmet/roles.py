@@ -30,6 +30,10 @@ class Role(models.TextChoices):
     # by anonymous code, and alone with ethics commissioners reads the reason and document
     # (recruitment.services.adjustments).
     ADJUSTMENTS_OFFICER = "adjustments_officer", _("Adjustments officer")
+    # The authorised body for civil service affairs: sees every body's training hours and
+    # development gaps, as totals of at least five employees (evaluation
+    # selectors_development.overview_bodies); never a person. Not scoped: it oversees all.
+    AUTHORISED_BODY = "authorised_body", _("Authorised body for civil service affairs")
 
 
 # Roles whose powers apply only inside the state bodies a person is assigned to.
@@ -86,6 +90,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recruitment.change_contract",
         "recruitment.view_payrules",
         "recruitment.view_quarterreport",
+        "recruitment.view_contractdocument",
+        "recruitment.add_contractdocument",
         "testing_center.view_topic",
         "testing_center.add_topic",
         "testing_center.change_topic",
@@ -149,6 +155,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recruitment.view_adjustment_reason",
         "recruitment.decide_adjustment",
     ],
+    Role.AUTHORISED_BODY: ["evaluation.view_development_overview"],
     Role.BANK_KEEPER: [
         "testing_center.keep_national_bank",
         "testing_center.view_topic",

@@ -111,11 +111,23 @@ def score_line(
     return _frame(title, parts, "")
 
 
-def bars(*, rows: list[tuple[str, int]], title: str, empty: str) -> SafeString:
-    """Counts per category (e.g. rating bands)."""
+def bars(
+    *,
+    rows: list[tuple[str, int | None]],
+    title: str,
+    empty: str,
+    withheld: str = "",
+) -> SafeString:
+    """Counts per category (e.g. rating bands). A count of None is withheld (too few people
+    behind it): never drawn, only named in the legend with ``withheld`` in its place."""
+    hidden = [(label, withheld) for label, n in rows if n is None]
+    rows = [(label, n) for label, n in rows if n is not None]
     parts: list[SafeString] = []
     if not any(n for _label, n in rows):
-        return _frame(title, parts, empty)
+        if not hidden:
+            return _frame(title, parts, empty)
+        legend = format_html_join("", "<li>{}: {}</li>", [*rows, *hidden])
+        return format_html('{}<ul class="legend">{}</ul>', _frame(title, parts, ""), legend)
     peak = max(n for _label, n in rows)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     _grid(parts, peak, sorted({0, peak // 2, peak}))
@@ -141,5 +153,5 @@ def bars(*, rows: list[tuple[str, int]], title: str, empty: str) -> SafeString:
                 label,
             )
         )
-    legend = format_html_join("", "<li>{}: {}</li>", rows)
+    legend = format_html_join("", "<li>{}: {}</li>", [*rows, *hidden])
     return format_html('{}<ul class="legend">{}</ul>', _frame(title, parts, ""), legend)

@@ -17,7 +17,7 @@ from eqyzmet.demo import DEMO_PASSWORD
 from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
-from evaluation import demo_development, scoring, services
+from evaluation import demo_development, demo_overview, scoring, services
 from evaluation.models import (
     Assessment,
     CitizenRatingLink,
@@ -149,6 +149,7 @@ def seed(stdout) -> None:
         stdout.write("Evaluation: demo history already present.")
         _rating_link_line(stdout, employees[0], desk)
         demo_development.seed(stdout)
+        demo_overview.seed(stdout)
         return
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
@@ -244,3 +245,4 @@ def seed(stdout) -> None:
     )
     _rating_link_line(stdout, employees[0], desk)
     demo_development.seed(stdout)
+    demo_overview.seed(stdout)

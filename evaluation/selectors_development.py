@@ -222,51 +222,144 @@ def overview_bodies(user: User) -> QuerySet[StateBody] | None:
     return bodies if bodies.exists() else None
 
 
+# A figure resting on fewer employees than this is withheld ("fewer than 5"): a count of
+# three people in a body is close to naming them.
+SMALL_COUNT = 5
+
+
 @dataclass(frozen=True)
 class Overview:
-    hours_by_body: list[tuple[str, Decimal]]
-    gaps_by_competency: list[tuple[str, int]]
-    gaps_by_body: list[tuple[str, str, int]]
+    """Aggregates only; a value of None is withheld (it rests on fewer than ``SMALL_COUNT``
+    employees, or would let a withheld one be worked out by subtraction)."""
+
+    hours_by_body: list[tuple[str, Decimal | None]]
+    gaps_by_body: list[tuple[str, int | None]]
+    gaps_by_competency: list[tuple[str, int | None]]
+    gaps_table: list[tuple[str, str, int | None]]
+
+
+def _withhold_complements(
+    cells: dict[tuple[int, int], int | None],
+    rows: dict[int, int | None],
+    columns: dict[int, int | None],
+) -> None:
+    """Secondary suppression, in place. Where a shown total has exactly one withheld cell,
+    the cell is the total minus the shown ones, so the smallest other shown cell is withheld
+    too (or, with none left, the total). The grand total is known whenever every total of
+    one side is shown, so the other side's totals obey the same rule. Repeated until nothing
+    changes; every step only withholds, so it ends."""
+
+    def smallest(figures: dict, keys: list):
+        return min(keys, key=lambda key: (figures[key], key))
+
+    lines: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for cell in cells:
+        lines.setdefault((0, cell[0]), []).append(cell)
+        lines.setdefault((1, cell[1]), []).append(cell)
+
+    def line(totals, side: int) -> bool:
+        changed = False
+        for key, total in totals.items():
+            if total is None:
+                continue
+            members = lines.get((side, key), [])
+            if sum(cells[cell] is None for cell in members) != 1:
+                continue
+            shown = [cell for cell in members if cells[cell] is not None]
+            if shown:
+                cells[smallest(cells, shown)] = None
+            else:
+                totals[key] = None
+            changed = True
+        return changed
+
+    def grand(totals, other) -> bool:
+        if not other or any(value is None for value in other.values()):
+            return False
+        if sum(value is None for value in totals.values()) != 1:
+            return False
+        shown = [key for key, value in totals.items() if value is not None]
+        if shown:
+            totals[smallest(totals, shown)] = None
+        else:
+            other[smallest(other, list(other))] = None
+        return True
+
+    while line(rows, 0) | line(columns, 1) | grand(rows, columns) | grand(columns, rows):
+        pass
+
+
+def _label(row: tuple) -> str:
+    return row[0]
 
 
 def development_overview(*, bodies: QuerySet[StateBody], year: int) -> Overview:
     """Confirmed training hours per body and open development goals (gaps) per body and
-    competency, for plans of ``year``. Counts only: no person, no 360 answer. Four queries."""
+    competency, for plans of ``year``. Counts only: no person, no 360 answer; every figure
+    resting on fewer than ``SMALL_COUNT`` employees is withheld, and so is any that would
+    give a withheld one away by subtraction. Six queries."""
     hours = (
         CourseCompletion.objects.filter(
             employee__state_body__in=bodies, status=C.CONFIRMED, completed_on__year__gte=year
         )
         .values("employee__state_body_id")
-        .annotate(hours=Sum("course__hours"))
+        .annotate(hours=Sum("course__hours"), people=Count("employee", distinct=True))
         .order_by("employee__state_body_id")
     )
-    gaps = (
-        DevelopmentGoal.objects.filter(
-            plan__employee__state_body__in=bodies,
-            plan__year=year,
-            status=DevelopmentGoal.Status.OPEN,
-        )
-        .values("plan__employee__state_body_id", "competency_id")
-        .annotate(n=Count("pk"))
+    goals = DevelopmentGoal.objects.filter(
+        plan__employee__state_body__in=bodies,
+        plan__year=year,
+        status=DevelopmentGoal.Status.OPEN,
+    )
+    people = Count("plan__employee", distinct=True)
+    cell_rows = list(
+        goals.values("plan__employee__state_body_id", "competency_id")
+        .annotate(n=Count("pk"), people=people)
         .order_by("plan__employee__state_body_id", "competency_id")
     )
-    hours, gaps = list(hours), list(gaps)
-    body_ids = {h["employee__state_body_id"] for h in hours}
-    body_ids |= {g["plan__employee__state_body_id"] for g in gaps}
-    body_names = {b.pk: b.name for b in StateBody.objects.filter(pk__in=body_ids)}
-    names = {
-        c.pk: c.name for c in Competency.objects.filter(pk__in={g["competency_id"] for g in gaps})
+    body_people = {
+        row["plan__employee__state_body_id"]: row["people"]
+        for row in goals.values("plan__employee__state_body_id").annotate(people=people).order_by()
     }
-    by_competency: dict[str, int] = {}
-    rows = []
-    for g in gaps:
-        name = names.get(g["competency_id"], "—")
-        by_competency[name] = by_competency.get(name, 0) + g["n"]
-        rows.append((body_names.get(g["plan__employee__state_body_id"], "—"), name, g["n"]))
+    competency_people = {
+        row["competency_id"]: row["people"]
+        for row in goals.values("competency_id").annotate(people=people).order_by()
+    }
+    hours = list(hours)
+    body_ids = {h["employee__state_body_id"] for h in hours} | set(body_people)
+    body_names = {b.pk: b.name for b in StateBody.objects.filter(pk__in=body_ids)}
+    names = {c.pk: c.name for c in Competency.objects.filter(pk__in=set(competency_people))}
+
+    def shown(value, headcount):
+        return value if headcount >= SMALL_COUNT else None
+
+    cells: dict[tuple[int, int], int | None] = {}
+    body_totals: dict[int, int] = {}
+    competency_totals: dict[int, int] = {}
+    for row in cell_rows:
+        key = (row["plan__employee__state_body_id"], row["competency_id"])
+        cells[key] = shown(row["n"], row["people"])
+        body_totals[key[0]] = body_totals.get(key[0], 0) + row["n"]
+        competency_totals[key[1]] = competency_totals.get(key[1], 0) + row["n"]
+    by_body = {pk: shown(n, body_people.get(pk, 0)) for pk, n in body_totals.items()}
+    by_competency = {
+        pk: shown(n, competency_people.get(pk, 0)) for pk, n in competency_totals.items()
+    }
+    _withhold_complements(cells, by_body, by_competency)
+
+    def body(pk):
+        return body_names.get(pk, "—")
+
+    def competency(pk):
+        return names.get(pk, "—")
+
     return Overview(
         hours_by_body=[
-            (body_names.get(h["employee__state_body_id"], "—"), h["hours"]) for h in hours
+            (body(h["employee__state_body_id"]), shown(h["hours"], h["people"])) for h in hours
         ],
-        gaps_by_competency=sorted(by_competency.items()),
-        gaps_by_body=rows,
+        gaps_by_body=sorted(((body(pk), n) for pk, n in by_body.items()), key=_label),
+        gaps_by_competency=sorted(
+            ((competency(pk), n) for pk, n in by_competency.items()), key=_label
+        ),
+        gaps_table=[(body(b), competency(c), n) for (b, c), n in cells.items()],
     )

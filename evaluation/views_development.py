@@ -152,6 +152,7 @@ def overview(request):
     wanted = request.GET.get("year", "")
     year = int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) == 4 else this_year
     data = sd.development_overview(bodies=bodies, year=year)
+    withheld = gettext("fewer than %(n)s employees") % {"n": sd.SMALL_COUNT}
     return render(
         request,
         "evaluation/development_overview.html",
@@ -159,15 +160,28 @@ def overview(request):
             "year": year,
             "years": range(this_year, this_year - 4, -1),
             "data": data,
+            "withheld": withheld,
+            "small_count": sd.SMALL_COUNT,
             "hours_chart": charts.bars(
-                rows=[(name, int(hours or 0)) for name, hours in data.hours_by_body],
+                rows=[
+                    (name, None if hours is None else int(hours))
+                    for name, hours in data.hours_by_body
+                ],
                 title=gettext("Confirmed training hours by body"),
                 empty=gettext("No confirmed training yet."),
+                withheld=withheld,
+            ),
+            "body_gaps_chart": charts.bars(
+                rows=data.gaps_by_body,
+                title=gettext("Open development goals by body"),
+                empty=gettext("No open development goals."),
+                withheld=withheld,
             ),
             "gaps_chart": charts.bars(
                 rows=data.gaps_by_competency,
                 title=gettext("Open development goals by competency"),
                 empty=gettext("No open development goals."),
+                withheld=withheld,
             ),
         },
     )

@@ -852,6 +852,7 @@ from recruitment.models_adjustments import Adjustment  # noqa: E402, F401
 # Contract employees (projects, contracts, quarterly results): recruitment/contracts/.
 from recruitment.models_contracts import (  # noqa: E402, F401
     Contract,
+    ContractDocument,
     ExpiryReminder,
     Extension,
     Indicator,

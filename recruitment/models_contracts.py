@@ -238,3 +238,38 @@ class ExpiryReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contract_id} · {self.ends_on}"
+
+
+class ContractDocument(models.Model):
+    """A paper of the contract that HR keeps with it (the signed contract, an extension
+    agreement, an act of acceptance of work). Checked like a candidate's document (size and
+    real type, ``eqyzmet.uploads``); read by HR of the body, the contract employee and the
+    project's responsible official only."""
+
+    class Kind(models.TextChoices):
+        SIGNED_CONTRACT = "signed_contract", _("Signed contract")
+        EXTENSION_AGREEMENT = "extension_agreement", _("Extension agreement")
+        ACCEPTANCE_ACT = "acceptance_act", _("Act of acceptance of work")
+        OTHER = "other", _("Other document")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="contracts/%Y/%m/")
+    content_type = models.CharField(_("format"), max_length=64, editable=False)
+    size = models.PositiveIntegerField(_("size"), editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("contract document")
+        verbose_name_plural = _("contract documents")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

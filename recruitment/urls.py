@@ -113,6 +113,11 @@ contract_patterns = [
         contracts.report_confirm,
         name="contract_report_confirm",
     ),
+    path(
+        "contracts/documents/<int:document_id>/",
+        contracts.document_download,
+        name="contract_document",
+    ),
 ]
 
 # --- Staff pages (added by the lead) -----------------------------------------------------

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from recruitment import apis
+from recruitment.contracts import apis as contract_apis
 
 urlpatterns = [
     path("vacancies/", apis.VacancyListApi.as_view(), name="api-vacancies"),
@@ -11,5 +12,10 @@ urlpatterns = [
         "hr/competitions/<int:pk>/applications/",
         apis.StaffApplicationListApi.as_view(),
         name="api-hr-applications",
+    ),
+    path(
+        "hr/contract-results/",
+        contract_apis.ContractResultListApi.as_view(),
+        name="api-hr-contract-results",
     ),
 ]

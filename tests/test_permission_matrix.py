@@ -37,6 +37,8 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "api-my-test-results": SIGNED_IN,
     # The export page's rule: HR officers hold evaluation.export_assessment.
     "api-hr-evaluation-results": frozenset({"hr_officer"}),
+    # Confirmed contract quarters for payroll: HR officers hold recruitment.view_quarterreport.
+    "api-hr-contract-results": frozenset({"hr_officer"}),
     "api-ethics-report": POST_ONLY,
     "api-ethics-follow": OBJECT,  # only with a receipt code (header)
     "api-ethics-follow-message": POST_ONLY,
@@ -110,9 +112,9 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "evaluation:feedback": OBJECT,
     "evaluation:unit": frozenset({"manager"}),
     # Competence development (issue 16): the employee's page needs an employee record; the
-    # overview shows aggregates to HR officers (own bodies) and the authorised body.
+    # overview shows aggregates to HR officers (own bodies) and the authorised body (all).
     "evaluation:development": frozenset(),
-    "evaluation:development_overview": frozenset({"hr_officer"}),
+    "evaluation:development_overview": frozenset({"hr_officer", "authorised_body"}),
     "evaluation:team_development": frozenset({"manager"}),
     "evaluation:plan_agree": OBJECT,
     "evaluation:completion_evidence": OBJECT,
@@ -153,6 +155,7 @@ ACCESS.update(
         "recruitment:contract_report_submit": OBJECT,
         "recruitment:contracts_official": frozenset(),
         "recruitment:contract_report_confirm": OBJECT,
+        "recruitment:contract_document": OBJECT,  # tests/recruitment/test_contract_documents.py
     }
 )
 ACCESS.update(

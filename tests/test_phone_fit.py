@@ -53,6 +53,7 @@ ROLES = {
     "manager": (["/evaluation/unit/"], ["/evaluation/unit/"]),
     "employee": (["/evaluation/my/"], ["/evaluation/my/"]),
     "desk": (["/evaluation/desk/rating-link/"], ["/evaluation/desk/"]),
+    "authorised": (["/evaluation/development/overview/"], ["/evaluation/development/overview/"]),
 }
 ANONYMOUS = [
     "/",

@@ -18,6 +18,7 @@ ROLE_NAMES = {
     "service_desk",
     "bank_keeper",
     "adjustments_officer",
+    "authorised_body",
     "candidate",
     "hr_officer",
     "commission_member",

@@ -20,6 +20,7 @@ SECOND_FACTOR_ROLES = frozenset(
         Role.MANAGER,
         Role.BANK_KEEPER,
         Role.ADJUSTMENTS_OFFICER,
+        Role.AUTHORISED_BODY,
     }
 )
 

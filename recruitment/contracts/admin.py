@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.admin import ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin, admin_service_form
@@ -21,6 +22,7 @@ from eqyzmet.models import User
 from recruitment.contracts import services
 from recruitment.models_contracts import (
     Contract,
+    ContractDocument,
     Extension,
     Indicator,
     PayRules,
@@ -113,6 +115,30 @@ class ReportInline(IndicatorInline):
     readonly_fields = fields
 
 
+class DocumentInline(IndicatorInline):
+    """The contract's papers, each with its download link (filed on the documents page)."""
+
+    model = ContractDocument
+    fields = ["kind", "download", "size", "content_type", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        return format_html(
+            '<a href="{}" download>{}</a>',
+            reverse("recruitment:contract_document", args=[obj.pk]),
+            _("Download"),
+        )
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=ContractDocument.Kind.choices)
+    file = forms.FileField(
+        label=_("File (PDF, JPEG or PNG)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+
 class ConcludeForm(forms.Form):
     project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none())
     employee_email = forms.EmailField(label=_("Contract employee's e-mail (their account)"))
@@ -162,7 +188,7 @@ class DecideForm(forms.Form):
 
 
 class ContractAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
-    object_pages = {"decide": "decide_view"}
+    object_pages = {"decide": "decide_view", "documents": "documents_view"}
     change_form_template = "admin/recruitment/contract/change_form.html"
     change_list_template = "admin/recruitment/contract/change_list.html"
     list_display = ["employee", "project", "starts_on", "ends_on", "status", "flagged_at"]
@@ -184,7 +210,7 @@ class ContractAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
         "flagged_at",
         "flag_note",
     ]
-    inlines = [IndicatorInline, ExtensionInline, ReportInline]
+    inlines = [IndicatorInline, ExtensionInline, ReportInline, DocumentInline]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm("recruitment.view_contract")
@@ -273,6 +299,28 @@ class ContractAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
             success_url=reverse("admin:recruitment_contract_change", args=[pk]),
             template="admin/recruitment/contract/decide.html",
             context={"title": _("Extend or end the contract"), "contract": contract},
+        )
+
+    def documents_view(self, request, pk):
+        """File a paper of the contract (through ``services.contract_document_upload``)."""
+        contract = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not request.user.has_perm("recruitment.add_contractdocument"):
+            raise Http404
+        return admin_service_form(
+            self,
+            request,
+            form_class=DocumentUploadForm,
+            run=lambda data: services.contract_document_upload(
+                contract=contract, kind=data["kind"], upload=data["file"], actor=request.user
+            ),
+            success_message=_("The document is filed with the contract."),
+            success_url=reverse("admin:recruitment_contract_change", args=[pk]),
+            template="admin/recruitment/contract/documents.html",
+            context={
+                "title": _("File a contract document"),
+                "contract": contract,
+                "documents": contract.documents.all(),
+            },
         )
 
 

@@ -18,15 +18,16 @@ from recruitment.models_contracts import Contract, IndicatorResult, QuarterRepor
 
 
 def contracts_personal_data(user_id: int) -> dict | None:
-    """The person's contracts with their terms, indicators and quarterly results. Four
-    queries however many contracts."""
+    """The person's contracts with their terms, indicators, quarterly results and the
+    documents filed with them (what each is, not the file). Five queries however many
+    contracts."""
     reports = QuarterReport.objects.prefetch_related(
         Prefetch("results", queryset=IndicatorResult.objects.select_related("indicator"))
     )
     contracts = list(
         Contract.objects.filter(employee_id=user_id)
         .select_related("project")
-        .prefetch_related("indicators", Prefetch("reports", queryset=reports))
+        .prefetch_related("indicators", Prefetch("reports", queryset=reports), "documents")
         .order_by("starts_on")
     )
     if not contracts:
@@ -55,6 +56,16 @@ def contracts_personal_data(user_id: int) -> dict | None:
                         "results_pay": None if r.results_pay is None else str(r.results_pay),
                     }
                     for r in c.reports.all()
+                ],
+                "documents": [
+                    {
+                        "kind": str(d.get_kind_display()),
+                        "content_type": d.content_type,
+                        "size_bytes": d.size,
+                        "sha256": d.sha256,
+                        "uploaded_at": d.uploaded_at.isoformat(),
+                    }
+                    for d in c.documents.all()
                 ],
             }
             for c in contracts

@@ -7,6 +7,7 @@ event. Bad input raises ``ApplicationError`` with a translated message and chang
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -18,8 +19,17 @@ from eqyzmet.errors import ApplicationError
 from eqyzmet.formats import format_day
 from eqyzmet.models import StaffAssignment, StateBody, User
 from eqyzmet.roles import Role
+from eqyzmet.selectors import state_bodies_in_scope
+from eqyzmet.uploads import upload_check
 from recruitment.models import Application, IdentityEscrow
-from recruitment.models_contracts import Contract, Extension, Indicator, PayRules, Project
+from recruitment.models_contracts import (
+    Contract,
+    ContractDocument,
+    Extension,
+    Indicator,
+    PayRules,
+    Project,
+)
 from recruitment.public import owner_index
 
 # Version 1 of the contract pay rules, as migration 0008 inserts it: a score of at least
@@ -326,3 +336,45 @@ def contract_end(
         details={"ends_on": contract.ends_on.isoformat(), "reason": contract.end_reason},
     )
     return contract
+
+
+@transaction.atomic
+def contract_document_upload(
+    *, contract: Contract, kind: str, upload, actor: User
+) -> ContractDocument:
+    """HR of the contract's body files a paper of the contract (the signed contract, an
+    extension agreement, an act of acceptance of work), checked for size and real type like
+    a candidate's document. The stored name says nothing about the person or the file."""
+    if kind not in ContractDocument.Kind.values:
+        raise ApplicationError(_("Choose the kind of document."), code="kind_invalid")
+    if not (
+        actor.is_superuser
+        or state_bodies_in_scope(user=actor, role=Role.HR_OFFICER)
+        .filter(pk=contract.state_body_id)
+        .exists()
+    ):
+        raise ApplicationError(
+            _("Only an HR officer of the contract's state body files its documents."),
+            code="not_hr_of_body",
+        )
+    checked = upload_check(upload)
+    document = ContractDocument(
+        contract=contract,
+        kind=kind,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+    )
+    name = hashlib.sha256(f"contract-{contract.pk}-{checked.sha256}".encode()).hexdigest()[:24]
+    upload.name = f"{name}{checked.extension}"
+    document.file = upload
+    document.save()
+    audit_record(
+        action="contracts.document.uploaded",
+        actor=actor,
+        target=document,
+        state_body=contract.state_body,
+        details={"contract_id": contract.pk, "kind": kind, "size": checked.size},
+    )
+    return document

@@ -6,11 +6,13 @@ and messages. Only the employee sees their contract and only the project's offic
 
 from __future__ import annotations
 
+import os
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -135,3 +137,24 @@ def report_confirm(request, report_id: int):
             % {"score": confirmed.score, "pay": confirmed.results_pay},
         )
     return redirect("recruitment:contracts_official")
+
+
+@never_cache
+@login_required
+@require_GET
+def document_download(request, document_id: int):
+    """A contract's document, as an attachment that no browser runs or sniffs: for the
+    contract employee, the project's responsible official and HR of the body only."""
+    document = selectors.contract_document_for_download(user=request.user, pk=document_id)
+    if document is None:
+        raise Http404
+    extension = os.path.splitext(document.file.name)[1]
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=f"{document.kind}-{document.contract_id}-{document.pk}{extension}",
+        content_type=document.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -56,3 +56,29 @@ def test_the_demo_seeds_four_quarters_once_and_prints_an_unused_rating_code(clie
     assert "Anti-corruption standards" in unit  # employee@ has not done it: overdue
     team = client.get("/en/evaluation/unit/development/")
     assert team.status_code == 200 and "employee@demo.eqyzmet.kz" in team.content.decode()
+
+
+def test_the_demo_gives_the_authorised_body_totals_to_see_and_withholds_small_ones(
+    client, roles, settings, tmp_path
+):
+    from eqyzmet.models import User
+    from eqyzmet.roles import Role
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    kernel_demo.seed(io.StringIO())
+    demo.seed(io.StringIO())
+    authorised = User.objects.get(email="authorised@demo.eqyzmet.kz")
+    assert authorised.groups.filter(name=Role.AUTHORISED_BODY.value).exists()
+    year = DevelopmentPlan.objects.order_by("year").values_list("year", flat=True).first()
+    counts = (DevelopmentPlan.objects.count(), CourseCompletion.objects.count())
+    demo.seed(io.StringIO())  # the cohort is seeded once
+    assert (DevelopmentPlan.objects.count(), CourseCompletion.objects.count()) == counts
+    client.force_login(authorised)
+    page = client.get(f"/en/evaluation/development/overview/?year={year}").content.decode()
+    # The finance bodies have 7 and 6 people: their totals show and are drawn.
+    assert "<title>Ministry of Finance: " in page
+    assert "<title>State Revenue Committee: " in page
+    # The E-Government Department's figures rest on fewer than five people each.
+    assert "E-Government Department: fewer than 5 employees" in page
+    assert "<title>E-Government Department" not in page
+    assert "@cohort.eqyzmet.kz" not in page and "@demo.eqyzmet.kz" not in page.split("</nav>")[-1]
