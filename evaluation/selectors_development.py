@@ -300,7 +300,7 @@ def development_overview(*, bodies: QuerySet[StateBody], year: int) -> Overview:
     give a withheld one away by subtraction. Six queries."""
     hours = (
         CourseCompletion.objects.filter(
-            employee__state_body__in=bodies, status=C.CONFIRMED, completed_on__year__gte=year
+            employee__state_body__in=bodies, status=C.CONFIRMED, completed_on__year=year
         )
         .values("employee__state_body_id")
         .annotate(hours=Sum("course__hours"), people=Count("employee", distinct=True))

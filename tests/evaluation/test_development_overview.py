@@ -186,3 +186,22 @@ def test_the_overview_costs_the_same_queries_however_many_bodies(
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get(URL).content.decode()
     assert "<title>Regional office 2: 80</title>" in page
+
+
+def test_hours_count_in_the_year_the_course_was_completed_only(bodies):
+    """A course finished the next year is that year's hours, not also this year's."""
+    larger = bodies[1]
+    training = CourseCompletion.objects.filter(employee=larger[0]).first().course
+    for emp in larger:
+        CourseCompletion.objects.create(
+            employee=emp,
+            course=training,
+            completed_on=dt.date(YEAR + 1, 3, 1),
+            status=CourseCompletion.Status.CONFIRMED,
+        )
+    everyone = StateBody.objects.filter(pk__in=[b[0].state_body_id for b in bodies])
+    this_year = dict(sd.development_overview(bodies=everyone, year=YEAR).hours_by_body)
+    next_year = dict(sd.development_overview(bodies=everyone, year=YEAR + 1).hours_by_body)
+    assert this_year["Committee of Many"] == 112
+    assert next_year["Committee of Many"] == 112
+    assert next_year.get("Agency of Large Numbers") is None
