@@ -86,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recruitment.change_contract",
         "recruitment.view_payrules",
         "recruitment.view_quarterreport",
+        "recruitment.view_contractrecommendation",
         "testing_center.view_topic",
         "testing_center.add_topic",
         "testing_center.change_topic",

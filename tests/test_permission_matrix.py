@@ -153,6 +153,9 @@ ACCESS.update(
         "recruitment:contract_report_submit": OBJECT,
         "recruitment:contracts_official": frozenset(),
         "recruitment:contract_report_confirm": OBJECT,
+        # Only the project's responsible official, after the lock: test_contract_selection.py.
+        "recruitment:contract_recommend": OBJECT,
+        "recruitment:contract_recommendation_withdraw": OBJECT,
     }
 )
 ACCESS.update(
