@@ -92,6 +92,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "recruitment.view_quarterreport",
         "recruitment.view_contractdocument",
         "recruitment.add_contractdocument",
+        "recruitment.view_contractrecommendation",
         "testing_center.view_topic",
         "testing_center.add_topic",
         "testing_center.change_topic",

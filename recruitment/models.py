@@ -20,7 +20,8 @@ import secrets
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -336,6 +337,9 @@ class Competition(models.Model):
         INTERNAL_BODY = "internal_body", _("Internal, within the state body")
         INTERNAL_ALL = "internal_all", _("Internal, among all civil servants")
         GENERAL = "general", _("General (open to everyone)")
+        # Open and anonymised like a general competition; it ends in the recommendation of
+        # the project's responsible official and a contract (recruitment/contracts/selection).
+        CONTRACT = "contract", _("Contract post selection (open to everyone)")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -374,6 +378,33 @@ class Competition(models.Model):
     reserve_validity_months = models.PositiveSmallIntegerField(
         _("reserve validity, months"), default=12
     )
+    # A contract post selection only: the project, the term and the planned indicators,
+    # shown on the public vacancy page (checked by ``contracts.selection.selection_problems``).
+    contract_project = models.ForeignKey(
+        "recruitment.Project",
+        verbose_name=_("contract project"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="selections",
+        help_text=_("Only for a contract post selection: the project the contract serves."),
+    )
+    contract_term_months = models.PositiveSmallIntegerField(
+        _("contract term, months"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("At most 12 months, and not past the project's end."),
+    )
+    contract_indicators_kk = models.TextField(
+        _("planned indicators (Kazakh)"), blank=True, default="", help_text=_("One a line.")
+    )
+    contract_indicators_ru = models.TextField(
+        _("planned indicators (Russian)"), blank=True, default="", help_text=_("One a line.")
+    )
+    contract_indicators_en = models.TextField(
+        _("planned indicators (English)"), blank=True, default="", help_text=_("One a line.")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     status_changed_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -395,6 +426,22 @@ class Competition(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def clean(self) -> None:
+        from recruitment.models_contracts import selection_problems
+
+        problems = selection_problems(self)
+        if problems:
+            raise ValidationError(problems)
+
+    @property
+    def is_contract_selection(self) -> bool:
+        return self.kind == self.Kind.CONTRACT
+
+    @property
+    def contract_indicator_lines(self) -> list[str]:
+        text = _localised(self, "contract_indicators")
+        return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Stage(models.Model):
@@ -656,6 +703,7 @@ class IdentityReveal(models.Model):
         RESERVE = "reserve", _("Reserve")
         INTERVIEW = "interview", _("Interview shortlist")
         DOCUMENT_CHECK = "document_check", _("Document check after a disqualification")
+        CONTRACT = "contract", _("Contract: recommended by the project's responsible official")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="reveals")
     purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
@@ -853,6 +901,7 @@ from recruitment.models_adjustments import Adjustment  # noqa: E402, F401
 from recruitment.models_contracts import (  # noqa: E402, F401
     Contract,
     ContractDocument,
+    ContractRecommendation,
     ExpiryReminder,
     Extension,
     Indicator,

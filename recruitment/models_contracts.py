@@ -7,12 +7,16 @@ office can refuse a contract holder without ever decrypting who an application b
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from eqyzmet.formats import format_day
 
 
 class ProjectType(models.TextChoices):
@@ -273,3 +277,120 @@ class ContractDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class ContractRecommendation(models.Model):
+    """The responsible official's recommendation of one anonymous code of a contract post
+    selection, with its reason (art. 64-1: a contract is concluded on it).
+
+    It names a code, never a person: the official chooses from the anonymised shortlist
+    after the ranking is locked. It is then the ground on which HR reveals that one code
+    (``IdentityReveal.Purpose.CONTRACT``) and concludes the contract. A post has at most one
+    live recommendation; a later one needs the earlier withdrawn with a reason. The contract
+    concluded from it is kept as a plain id: nothing leads from a code to a person."""
+
+    competition = models.ForeignKey(
+        "recruitment.Competition", on_delete=models.PROTECT, related_name="contract_recommendations"
+    )
+    vacancy = models.ForeignKey("recruitment.Vacancy", on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        "recruitment.Application",
+        on_delete=models.PROTECT,
+        related_name="contract_recommendations",
+        verbose_name=_("anonymous code"),
+    )
+    reason = models.TextField(_("reason"))
+    recommended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("recommended by"),
+    )
+    recommended_at = models.DateTimeField(_("recommended"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True, default="")
+    concluded_contract_id = models.BigIntegerField(null=True, blank=True, editable=False)
+    concluded_at = models.DateTimeField(_("contract concluded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("contract recommendation")
+        verbose_name_plural = _("contract recommendations")
+        ordering = ["-recommended_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["competition", "vacancy"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_live_recommendation_per_post",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competition} · {self.application}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.withdrawn_at is None
+
+
+# --- Contract post selection: the rules of its announcement -------------------------------
+# Here, beside the project, so that ``Competition.clean`` and the publishing service both
+# check them without an import circle.
+
+
+def term_end(start: dt.date, months: int) -> dt.date:
+    """The last day of a term of ``months`` months from ``start``."""
+    return start + relativedelta(months=months) - dt.timedelta(days=1)
+
+
+def selection_problems(competition) -> list[str]:
+    """What stops ``competition`` from being a valid contract post selection (or, for any
+    other kind, from carrying contract details): translated sentences, empty when fine."""
+    project: Project | None = competition.contract_project
+    if not competition.is_contract_selection:
+        if project is not None or competition.contract_term_months:
+            return [
+                str(_("Only a contract post selection has a contract project and term.")),
+            ]
+        return []
+    problems: list[str] = []
+    months = competition.contract_term_months
+    if project is None:
+        problems.append(str(_("Choose the project the contract serves.")))
+    if not months:
+        problems.append(str(_("Give the contract term in months.")))
+    elif months > 12:
+        problems.append(str(_("A contract is concluded for at most 12 months.")))
+    if not all(
+        getattr(competition, f"contract_indicators_{lang}").strip() for lang in ("kk", "ru", "en")
+    ):
+        problems.append(
+            str(_("Write the planned indicators in Kazakh, Russian and English, one a line."))
+        )
+    if project is None:
+        return problems
+    if project.status != Project.Status.ACTIVE:
+        problems.append(
+            str(_("The project is finished: no contract post can be announced for it."))
+        )
+    if competition.state_body_id and project.state_body_id != competition.state_body_id:
+        problems.append(str(_("The project belongs to another state body.")))
+    if months and months <= 12 and competition.applications_close_at:
+        start = timezone.localtime(competition.applications_close_at).date()
+        if term_end(start, months) > project.ends_on:
+            problems.append(
+                str(
+                    _(
+                        "A term of %(months)s months from the end of applications (%(start)s) "
+                        "runs past the project's end (%(end)s)."
+                    )
+                    % {
+                        "months": months,
+                        "start": format_day(start),
+                        "end": format_day(project.ends_on),
+                    }
+                )
+            )
+    return problems

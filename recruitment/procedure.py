@@ -265,6 +265,16 @@ def appoint_blockers(application: Application, *, now: dt.datetime | None = None
     competition = application.competition
     if competition.status != S.RESULTS_PUBLISHED:
         return [_status_refusal(competition)]
+    if competition.kind == Competition.Kind.CONTRACT:
+        return [
+            Blocker(
+                "contract_selection",
+                _(
+                    "A contract post selection ends in a contract concluded on the responsible "
+                    "official's recommendation, never in an appointment to a public office."
+                ),
+            )
+        ]
     if application.status != Application.Status.WINNER:
         return [Blocker("not_winner", _("Only a winner can be appointed."))]
     blockers = []

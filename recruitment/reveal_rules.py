@@ -14,6 +14,10 @@ bottom of that window, in rank order: three disqualifications, three more codes,
 run of reveals down the list. Interview reveals are the one exception: before the final
 lock, the shortlisted codes that stand in the interview stage are shown to the commission
 (DESIGN.md §3).
+
+A contract post selection has no winner, reserve or appointment: after the lock the only
+ground for a reveal is the responsible official's live recommendation of that code
+(purpose **contract**, ``recruitment.contracts.selection``).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from recruitment.models import Application, Competition, IdentityReveal, Stage
+from recruitment.models_contracts import ContractRecommendation
 
 S = Competition.Status
 P = IdentityReveal.Purpose
@@ -67,6 +72,15 @@ def reveal_permitted(*, application: Application, purpose: str) -> bool:
         )
     if competition.status not in RANKED or application.rank is None:
         return False
+    if competition.kind == Competition.Kind.CONTRACT or purpose == P.CONTRACT:
+        return (
+            purpose == P.CONTRACT
+            and competition.kind == Competition.Kind.CONTRACT
+            and application.status != Application.Status.DISQUALIFIED
+            and ContractRecommendation.objects.filter(
+                application=application, withdrawn_at=None
+            ).exists()
+        )
     ladder = vacancy_ladder(competition=competition, vacancy_id=application.vacancy_id)
     if application.pk not in ladder.struck_above:
         return False  # disqualified: already revealed, nothing more to see

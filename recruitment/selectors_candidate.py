@@ -118,7 +118,9 @@ def vacancies_open(
         .prefetch_related(
             Prefetch(
                 "competitions",
-                queryset=competitions.order_by("applications_close_at"),
+                queryset=competitions.select_related("contract_project").order_by(
+                    "applications_close_at"
+                ),
                 to_attr="open_competitions",
             )
         )
@@ -194,6 +196,7 @@ def vacancy_page(*, vacancy_id: int) -> VacancyPage | None:
         vacancy.competitions.exclude(
             status__in=[Competition.Status.DRAFT, Competition.Status.CANCELLED]
         )
+        .select_related("contract_project")
         .prefetch_related(
             Prefetch("stages", queryset=Stage.objects.order_by("position"), to_attr="stage_plan")
         )

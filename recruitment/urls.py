@@ -109,6 +109,16 @@ contract_patterns = [
     ),
     path("contracts/official/", contracts.official, name="contracts_official"),
     path(
+        "contracts/selections/<int:competition_id>/posts/<int:vacancy_id>/recommend/",
+        contracts.recommend,
+        name="contract_recommend",
+    ),
+    path(
+        "contracts/recommendations/<int:recommendation_id>/withdraw/",
+        contracts.recommendation_withdraw,
+        name="contract_recommendation_withdraw",
+    ),
+    path(
         "contracts/reports/<int:report_id>/confirm/",
         contracts.report_confirm,
         name="contract_report_confirm",

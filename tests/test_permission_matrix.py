@@ -156,6 +156,9 @@ ACCESS.update(
         "recruitment:contracts_official": frozenset(),
         "recruitment:contract_report_confirm": OBJECT,
         "recruitment:contract_document": OBJECT,  # tests/recruitment/test_contract_documents.py
+        # Only the project's responsible official, after the lock: test_contract_selection.py.
+        "recruitment:contract_recommend": OBJECT,
+        "recruitment:contract_recommendation_withdraw": OBJECT,
     }
 )
 ACCESS.update(

@@ -50,7 +50,11 @@ ROLES = {
     "commission": (["/staff/commission/"], ["/staff/commission/"]),
     "observer": (["/staff/observe/"], ["/staff/observe/"]),
     "ethics": (["/ethics/dashboard/"], ["/ethics/dashboard/"]),
-    "manager": (["/evaluation/unit/"], ["/evaluation/unit/"]),
+    # manager@ is also the responsible official of the demo's contract project.
+    "manager": (
+        ["/evaluation/unit/", "/contracts/official/"],
+        ["/evaluation/unit/", "/contracts/"],
+    ),
     "employee": (["/evaluation/my/"], ["/evaluation/my/"]),
     "desk": (["/evaluation/desk/rating-link/"], ["/evaluation/desk/"]),
     "authorised": (["/evaluation/development/overview/"], ["/evaluation/development/overview/"]),

@@ -55,7 +55,8 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "API competitions": 4,
     # HR officer
     "admin competitions": 8,
-    "admin competition page": 14,
+    # +1 since issue 16: the contract project's choices, scoped to the officer's bodies.
+    "admin competition page": 15,
     "admin applications": 13,
     "admin applications of a competition": 13,
     "admin application page": 14,

@@ -11,5 +11,8 @@ contract employee holds no public office: recruitment's appointment refuses them
 - ``services``: creating, extending and ending contracts (rules and audit events).
 - ``results``: quarterly reporting, confirmation, the results score and pay, missed flags.
 - ``reminders``: the e-mail 30 days before a contract ends.
-- ``views``: the responsible official's page and the contract employee's page.
+- ``selection``: contract posts, selected by an open, anonymised competition of kind
+  "contract" that ends in the responsible official's recommendation of one code.
+- ``views``: the responsible official's page (with the selections' anonymised shortlists)
+  and the contract employee's page.
 """

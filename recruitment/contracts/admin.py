@@ -19,16 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from eqyzmet.admin import ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin, admin_service_form
 from eqyzmet.errors import ApplicationError
 from eqyzmet.models import User
-from recruitment.contracts import services
+from recruitment.contracts import selection, services
 from recruitment.models_contracts import (
     Contract,
     ContractDocument,
+    ContractRecommendation,
     Extension,
     Indicator,
     PayRules,
     Project,
     QuarterReport,
 )
+from recruitment.selectors import revealed_identity
 
 
 class ProjectAdmin(StateBodyScopedAdmin):
@@ -161,6 +163,22 @@ class ConcludeForm(forms.Form):
     )
 
 
+class ConcludeFromRecommendationForm(forms.Form):
+    tasks = forms.CharField(label=_("Tasks"), widget=forms.Textarea(attrs={"rows": 3}))
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        help_text=_("Within the term the selection announced."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    base_pay = forms.DecimalField(label=_("Base pay per month"), min_value=0, decimal_places=2)
+    results_pay_max = forms.DecimalField(
+        label=_("Results component per quarter, maximum"), min_value=0, decimal_places=2
+    )
+
+
 class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("Indicator"), max_length=255, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Indicator.Kind.choices)
@@ -226,6 +244,8 @@ class ContractAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
     def conclude_view(self, request):
         if not request.user.has_perm("recruitment.add_contract"):
             raise Http404
+        if request.GET.get("recommendation"):
+            return self._conclude_from_recommendation(request, request.GET["recommendation"])
         form = ConcludeForm(request.POST or None)
         form.fields["project"].queryset = (
             admin.site._registry[Project].get_queryset(request).filter(status=Project.Status.ACTIVE)
@@ -269,6 +289,64 @@ class ContractAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
                 "formset": formset,
                 "opts": self.model._meta,
                 "title": _("Conclude a contract"),
+            },
+        )
+
+    def _conclude_from_recommendation(self, request, recommendation_id: str):
+        """Conclude the contract a contract post selection's official recommended: the
+        project, the person (revealed on the recommendation) and the recommendation's text
+        come from it; HR writes the tasks, the dates, the pay and the indicators."""
+        recommendation = (
+            admin.site._registry[ContractRecommendation]
+            .get_queryset(request)
+            .filter(pk=recommendation_id if recommendation_id.isdigit() else 0)
+            .select_related("competition__contract_project", "application", "vacancy")
+            .prefetch_related("application__reveals")
+            .first()
+        )
+        if recommendation is None:
+            raise Http404
+        competition = recommendation.competition
+        form = ConcludeFromRecommendationForm(request.POST or None)
+        formset = IndicatorFormSet(
+            request.POST or None,
+            prefix="indicators",
+            initial=[{"name": line} for line in competition.contract_indicator_lines],
+        )
+        if request.method == "POST" and form.is_valid() and formset.is_valid():
+            data = form.cleaned_data
+            try:
+                contract = selection.contract_conclude_from_recommendation(
+                    recommendation=recommendation,
+                    tasks=data["tasks"],
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                    base_pay=data["base_pay"],
+                    results_pay_max=data["results_pay_max"],
+                    indicators=[row for row in formset.cleaned_data if row and row.get("name")],
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                self.message_user(request, _("The contract is concluded."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:recruitment_contract_change", args=[contract.pk])
+                )
+        return TemplateResponse(
+            request,
+            "admin/recruitment/contract/conclude.html",
+            {
+                **self.admin_site.each_context(request),
+                "form": form,
+                "formset": formset,
+                "opts": self.model._meta,
+                "title": _("Conclude a contract on the official's recommendation"),
+                "recommendation": recommendation,
+                "identity": revealed_identity(application=recommendation.application),
+                "application_url": reverse(
+                    "admin:recruitment_application_change", args=[recommendation.application_id]
+                ),
             },
         )
 
@@ -324,6 +402,65 @@ class ContractAdmin(ObjectPagesAdmin, ReadOnlyAdmin, StateBodyScopedAdmin):
         )
 
 
+class ContractRecommendationAdmin(ReadOnlyAdmin, StateBodyScopedAdmin):
+    """The responsible officials' recommendations on contract post selections: by code,
+    with the reason; HR reveals the recommended code and concludes the contract from here."""
+
+    state_body_lookup = "competition__state_body"
+    list_display = [
+        "competition",
+        "code",
+        "recommended_by",
+        "recommended_at",
+        "state",
+        "next_step",
+    ]
+    list_filter = [("withdrawn_at", admin.EmptyFieldListFilter)]
+    search_fields = ["application__code", "competition__number"]
+    list_select_related = ["competition", "application", "recommended_by"]
+    fields = [
+        "competition",
+        "vacancy",
+        "code",
+        "reason",
+        "recommended_by",
+        "recommended_at",
+        "withdrawn_at",
+        "withdrawal_reason",
+        "concluded_at",
+        "next_step",
+    ]
+    readonly_fields = fields
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("recruitment.view_contractrecommendation")
+
+    @admin.display(description=_("anonymous code"), ordering="application__code")
+    def code(self, obj):
+        return obj.application.code
+
+    @admin.display(description=_("status"))
+    def state(self, obj):
+        if obj.withdrawn_at is not None:
+            return _("Withdrawn")
+        if obj.concluded_at is not None:
+            return _("Contract concluded")
+        return _("Waiting for the contract")
+
+    @admin.display(description=_("next step"))
+    def next_step(self, obj):
+        if obj.withdrawn_at is not None or obj.concluded_at is not None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a class="button" href="{}?recommendation={}">{}</a>',
+            reverse("admin:recruitment_application_change", args=[obj.application_id]),
+            _("Reveal the code (purpose: contract)"),
+            reverse("admin:recruitment_contract_conclude"),
+            obj.pk,
+            _("Conclude a contract"),
+        )
+
+
 class PayRulesAdmin(admin.ModelAdmin):
     """Versions are added, never edited: a confirmed quarter keeps the version it used."""
 
@@ -340,3 +477,4 @@ def register(site: admin.AdminSite) -> None:
     site.register(Project, ProjectAdmin)
     site.register(Contract, ContractAdmin)
     site.register(PayRules, PayRulesAdmin)
+    site.register(ContractRecommendation, ContractRecommendationAdmin)

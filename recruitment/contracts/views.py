@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -21,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from eqyzmet.errors import ApplicationError
 from recruitment.contracts import results, selectors
+from recruitment.contracts import selection as selection_services
+from recruitment.models import Application
 from recruitment.models_contracts import Contract
 
 
@@ -108,15 +111,133 @@ def report_submit(request, contract_id: int):
     return render(request, "recruitment/contracts/my_contract.html", {"rows": rows}, status=400)
 
 
+class RecommendForm(forms.Form):
+    code = forms.ChoiceField(label=_("Anonymous code"), widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label=_("Reason for the recommendation"),
+        min_length=15,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("It goes into the contract and the record; write it about the results."),
+    )
+
+    def __init__(self, *args, codes: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].choices = [(code, code) for code in codes]
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing"),
+        min_length=15,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _official_page(request, *, bound=None, status=200):
+    """The official's page; ``bound`` is (competition id, vacancy id, form) to show again."""
+    projects = selectors.projects_of_official(user=request.user)
+    if not projects:
+        raise PermissionDenied
+    selections = selectors.selections_of_official(user=request.user)
+    for selection in selections:
+        for post in selection.posts:
+            if selection.locked and post.live is None and post.rows:
+                key = (selection.competition.pk, post.vacancy.pk)
+                if bound is not None and bound[:2] == key:
+                    post.form = bound[2]
+                else:
+                    post.form = RecommendForm(codes=post.codes, prefix=f"s{key[0]}-{key[1]}")
+    return render(
+        request,
+        "recruitment/contracts/official.html",
+        {"projects": projects, "selections": selections, "withdraw_form": WithdrawForm()},
+        status=status,
+    )
+
+
 @never_cache
 @login_required
 @require_GET
 def official(request):
-    """The responsible official: their projects, the contracts and results to confirm."""
-    projects = selectors.projects_of_official(user=request.user)
-    if not projects:
-        raise PermissionDenied
-    return render(request, "recruitment/contracts/official.html", {"projects": projects})
+    """The responsible official: their projects, the contracts and results to confirm, and
+    the anonymised shortlists of their contract post selections."""
+    return _official_page(request)
+
+
+@never_cache
+@login_required
+@require_POST
+def recommend(request, competition_id: int, vacancy_id: int):
+    """The responsible official recommends one code of a post's shortlist, with a reason."""
+    selection = next(
+        iter(selectors.selections_of_official(user=request.user, competition_id=competition_id)),
+        None,
+    )
+    post = selection and next((p for p in selection.posts if p.vacancy.pk == vacancy_id), None)
+    if post is None:
+        raise Http404
+    form = RecommendForm(request.POST, codes=post.codes, prefix=f"s{competition_id}-{vacancy_id}")
+    if form.is_valid():
+        application = Application.objects.filter(
+            competition_id=competition_id, vacancy_id=vacancy_id, code=form.cleaned_data["code"]
+        ).first()
+        try:
+            if application is None:
+                raise ApplicationError(
+                    _("Recommend one of the codes on the shortlist."), code="not_on_shortlist"
+                )
+            selection_services.recommendation_make(
+                competition=selection.competition,
+                application=application,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request,
+                _("Your recommendation of %(code)s is recorded; HR concludes the contract on it.")
+                % {"code": application.code},
+            )
+            return redirect(
+                f"{reverse('recruitment:contracts_official')}#selection-{competition_id}"
+            )
+    return _official_page(request, bound=(competition_id, vacancy_id, form), status=400)
+
+
+@never_cache
+@login_required
+@require_POST
+def recommendation_withdraw(request, recommendation_id: int):
+    recommendation = selectors.recommendation_of_official(
+        user=request.user, recommendation_id=recommendation_id
+    )
+    if recommendation is None:
+        raise Http404
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("Write the reason for withdrawing the recommendation (at least 15 characters)."),
+        )
+    else:
+        try:
+            selection_services.recommendation_withdraw(
+                recommendation=recommendation,
+                reason=form.cleaned_data["reason"],
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, _("The recommendation is withdrawn; you may recommend another code.")
+            )
+    anchor = f"#selection-{recommendation.competition_id}"
+    return redirect(f"{reverse('recruitment:contracts_official')}{anchor}")
 
 
 @never_cache

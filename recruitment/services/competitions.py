@@ -14,7 +14,15 @@ from eqyzmet.errors import ApplicationError
 from eqyzmet.jobs import job_queue
 from eqyzmet.models import Job
 from recruitment import notifications, procedure
-from recruitment.models import Application, CommissionMember, Competition, Stage, StageResult
+from recruitment.models import (
+    Application,
+    CommissionMember,
+    Competition,
+    Stage,
+    StageResult,
+    Vacancy,
+)
+from recruitment.models_contracts import selection_problems
 from recruitment.services.fairness import fairness_cases_raise
 from recruitment.services.ranking import _places_assign, _rank, shortlist
 from recruitment.services.stage_machine import (
@@ -41,6 +49,10 @@ def competition_publish(*, competition: Competition, actor) -> Competition:
     voting = competition.commission.exclude(role=CommissionMember.Role.SECRETARY).count()
     if voting < 2:
         problems.append(_("appoint a commission of at least two voting members"))
+    if competition.is_contract_selection:
+        problems.extend(selection_problems(competition))
+        if competition.vacancies.exclude(employment=Vacancy.Employment.CONTRACT).exists():
+            problems.append(_("mark every vacancy of a contract post selection as a contract post"))
     if problems:
         raise ApplicationError(
             _("The competition cannot be published yet: %(problems)s.")

@@ -78,6 +78,10 @@ def _places_assign(competition: Competition) -> dict[int, tuple[str, str]]:
     """Winner, reserve and not selected down each vacancy's ladder of codes still standing;
     an appointed code keeps its post. Returns {application id: (old status, new status)} for
     the codes whose status changed."""
+    if competition.kind == Competition.Kind.CONTRACT:
+        # A contract post selection has no winner, reserve or appointment: its ranked codes
+        # are the shortlist the responsible official recommends from (contracts.selection).
+        return {}
     valid_until = timezone.localdate() + relativedelta(months=competition.reserve_validity_months)
     ranked = (
         competition.applications.exclude(rank=None)

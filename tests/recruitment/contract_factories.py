@@ -51,3 +51,73 @@ def make_contract(*, project, employee=None, starts_on=None, ends_on=None, indic
         indicators=indicators or INDICATORS,
         actor=kw.get("actor"),
     )
+
+
+SELECTION_INDICATORS = {
+    "contract_indicators_kk": "Порталға көшірілген қызметтер саны\nЛицензия берудің орташа мерзімі",
+    "contract_indicators_ru": "Число услуг, переведённых на портал\nСредний срок выдачи лицензии",
+    "contract_indicators_en": "Services moved to the portal\nAverage days to issue a licence",
+}
+
+
+def make_contract_selection(*, staff=None, project=None, term_months=12, **overrides):
+    """A published contract post selection (one legislation-test stage) for a project."""
+    from django.utils import timezone
+
+    from recruitment import services as recruitment_services
+    from recruitment.models import Competition, Stage, Vacancy
+    from tests.recruitment.factories import make_competition, make_staff, make_vacancy
+
+    staff = staff or make_staff()
+    today = timezone.localdate()
+    project = project or make_project(
+        body=staff.body,
+        starts_on=today - dt.timedelta(days=30),
+        ends_on=today + dt.timedelta(days=700),
+    )
+    competition = make_competition(
+        staff=staff,
+        vacancy=make_vacancy(body=staff.body, employment=Vacancy.Employment.CONTRACT),
+        plan=[(Stage.Kind.LEGISLATION_TEST, "55", None, None, "1")],
+        kind=Competition.Kind.CONTRACT,
+        contract_project=project,
+        contract_term_months=term_months,
+        **{**SELECTION_INDICATORS, **overrides},
+    )
+    recruitment_services.competition_publish(competition=competition, actor=staff.hr)
+    return staff, project, competition
+
+
+def run_selection_to_lock(*, staff, competition, candidates, scores=None):
+    """Everyone applies, sits the test (scores in order) and the ranking is locked."""
+    from django.utils import timezone
+
+    from recruitment import services as recruitment_services
+    from recruitment.models import Competition, Stage
+    from recruitment.public import stage_result_record
+
+    vacancy = competition.vacancies.get()
+    applications = [
+        recruitment_services.application_submit(
+            user=c.user, competition=competition, vacancy=vacancy, consent=True
+        )
+        for c in candidates
+    ]
+    Competition.objects.filter(pk=competition.pk).update(
+        applications_open_at=timezone.now() - dt.timedelta(days=2),
+        applications_close_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    recruitment_services.competition_close_applications(competition=competition, actor=staff.hr)
+    recruitment_services.competition_advance(competition=competition, actor=staff.hr)
+    stage = competition.stages.get(kind=Stage.Kind.LEGISLATION_TEST)
+    scores = scores or [50 - 3 * n for n in range(len(applications))]
+    for application, score in zip(applications, scores, strict=True):
+        stage_result_record(
+            application_id=application.pk, stage_id=stage.pk, score=Decimal(score), passed=True
+        )
+    recruitment_services.competition_advance(competition=competition, actor=staff.hr)
+    competition.refresh_from_db()
+    assert competition.status == Competition.Status.RANKING_LOCKED, competition.status
+    for application in applications:
+        application.refresh_from_db()
+    return applications

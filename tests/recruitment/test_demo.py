@@ -41,6 +41,9 @@ EXPECTED = {
     "KZ-2026-MDAI-0010": S.CLOSED,
     "KZ-2026-MDAI-0011": S.CANCELLED,
     "KZ-2026-MINFIN-0001": S.PUBLISHED,
+    # Issue 16: a contract post selection whose shortlist waits for the official.
+    "KZ-2026-MDAI-C001": S.RANKING_LOCKED,
+    "KZ-2026-MDAI-C002": S.PUBLISHED,
     # Issue 18: a synthetic cohort whose legislation test shows adverse impact.
     "KZ-2025-MDAI-FAIR": S.CLOSED,
 }
@@ -235,3 +238,25 @@ def test_the_demo_shows_adverse_impact_in_the_report_the_statistics_and_one_case
     commissioner.force_login(User.objects.get(email="ethics@demo.eqyzmet.kz"))
     report = commissioner.get(f"/en/staff/fairness/{fair.pk}/").content.decode()
     assert 'data-testid="adverse"' in report
+
+
+def test_the_demo_contract_selection_waits_for_the_officials_recommendation():
+    from django.test import Client
+
+    from recruitment.models_contracts import ContractRecommendation
+
+    _seed()
+    _seed()
+    selection = Competition.objects.get(number="KZ-2026-MDAI-C001")
+    assert selection.kind == Competition.Kind.CONTRACT
+    assert selection.contract_project.responsible_official.email == "manager@demo.eqyzmet.kz"
+    ranked = selection.applications.exclude(rank=None)
+    assert ranked.count() == 4
+    assert not ContractRecommendation.objects.filter(competition=selection).exists()
+    client = Client()
+    client.force_login(User.objects.get(email="manager@demo.eqyzmet.kz"))
+    page = client.get("/en/contracts/official/").content.decode()
+    assert all(code in page for code in ranked.values_list("code", flat=True))
+    assert "Recommend one code for the contract" in page
+    listing = Client().get("/en/vacancies/?kind=contract").content.decode()
+    assert "Contract analyst, licensing statistics" in listing and "Contract work" in listing

@@ -370,3 +370,65 @@ def test_the_admin_reveal_page_needs_a_reason_and_records_the_reveal(client, rol
     done = client.post(url, {"purpose": "winner", "reason": "Winner: document check"})
     assert done.status_code == 302
     assert IdentityReveal.objects.get().application == winner
+
+
+def test_a_contract_selection_stays_anonymous_to_the_official_and_hr_until_the_reveal(
+    client, roles
+):
+    """Issue 16: the responsible official (no HR role) reads the anonymised shortlist and
+    recommends; nobody sees a person until HR reveals the recommended code, and then only
+    that one."""
+    from recruitment.contracts import selection
+    from tests.recruitment.contract_factories import make_contract_selection, run_selection_to_lock
+
+    staff, project, competition = make_contract_selection()
+    candidates = [make_candidate(private_years=1) for _ in range(4)]
+    _give_distinctive_dates(candidates)
+    applications = run_selection_to_lock(
+        staff=staff, competition=competition, candidates=candidates
+    )
+    Application.objects.filter(competition=competition).update(submitted_at=SUBMITTED_AT)
+    markers = {c.full_name: set().union(*(_variants(m) for m in c.markers)) for c in candidates}
+    official = project.responsible_official
+    seeds = ("/kk/contracts/official/", "/en/contracts/official/", "/ru/contracts/official/")
+
+    client.force_login(official)
+    visited = _assert_no_leak(client, markers, role="official", extra=seeds, patterns=DATE_MARKERS)
+    assert any("/contracts/official/" in u for u in visited)
+    page = client.get("/en/contracts/official/").content.decode()
+    assert all(a.code in page for a in applications)
+
+    recommended = sorted(applications, key=lambda a: a.rank)[1]
+    recommendation = selection.recommendation_make(
+        competition=competition,
+        application=recommended,
+        reason="Strongest results on the licensing test; recommended.",
+        actor=official,
+    )
+    conclude = f"/admin/recruitment/contract/conclude/?recommendation={recommendation.pk}"
+    for user in (official, staff.hr, staff.observer, staff.ethics):
+        client.force_login(user)
+        _assert_no_leak(
+            client, markers, role=str(user), extra=(*seeds, conclude), patterns=DATE_MARKERS
+        )
+    client.force_login(staff.hr)
+    hr_pages = crawl(client, ["/admin/"], check=lambda url, body: None)
+    assert any(u.startswith("/admin/recruitment/contractrecommendation/") for u in hr_pages)
+
+    services.application_reveal(
+        application=recommended,
+        actor=staff.hr,
+        purpose="contract",
+        reason="Recommended by the project's responsible official.",
+    )
+    owner_id = int(IdentityEscrow.objects.get(application_id=recommended.pk).owner)
+    revealed = next(c for c in candidates if c.user.pk == owner_id)
+    assert revealed.full_name in client.get(conclude).content.decode()
+    hidden = {c.full_name: markers[c.full_name] for c in candidates if c is not revealed}
+    for user in (official, staff.hr, staff.observer):
+        client.force_login(user)
+        _assert_no_leak(client, hidden, role=str(user), extra=(*seeds, conclude))
+    # The official never sees the person, even after HR's reveal.
+    client.force_login(official)
+    for seed in seeds:
+        assert revealed.full_name not in client.get(seed).content.decode()
