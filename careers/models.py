@@ -65,3 +65,6 @@ class ExplorerResult(models.Model):
 
     def __str__(self) -> str:
         return f"explorer {self.pk}"
+
+
+from careers.models_internships import *  # noqa: E402, F403

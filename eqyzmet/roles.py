@@ -137,6 +137,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "evaluation.add_familymembership",
         "evaluation.change_familymembership",
         "evaluation.view_developmentplan",
+        # Internships (careers): publish them; review applications by code only.
+        "careers.view_internship",
+        "careers.add_internship",
+        "careers.change_internship",
+        "careers.delete_internship",
+        "careers.view_internshipapplication",
+        "careers.view_internshipreveal",
     ],
     Role.COMMISSION_MEMBER: [],
     Role.OBSERVER: [],

@@ -11,6 +11,7 @@ candidate-facing page uses to find the signed-in person's own application.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -21,18 +22,29 @@ from django.utils.translation import gettext_lazy as _
 
 from eqyzmet.audit import audit_record
 from eqyzmet.errors import ApplicationError
+from eqyzmet.uploads import CheckedUpload, upload_check
 from eqyzmet.vault import blind_index
 from ethics.public import ConflictDeclaration
 from recruitment.models import (
     Application,
+    CandidateProfile,
     CommissionMember,
+    Education,
     IdentityEscrow,
     Stage,
     StageResult,
 )
+from recruitment.models import EducationLevel as EducationLevel  # re-exported: choices
+from recruitment.models import Field as Field  # re-exported: choices
 from recruitment.models_adjustments import Adjustment
 from recruitment.selectors import applications_admitted_to_stage
-from testing_center.public import NO_EXTRA_TIME, AdmittedCode, ExtraTime, StageInfo
+from testing_center.public import (
+    NO_EXTRA_TIME,
+    AdmittedCode,
+    ExtraTime,
+    StageInfo,
+    redact_text,
+)
 
 
 def owner_index(user_id: int) -> str:
@@ -227,3 +239,74 @@ def conflict_declarations(*, state_bodies, query: str = "", limit: int = 200) ->
         )
         for s in seats[:limit]
     ]
+
+
+# --- For the careers app's internships (issue 17): the candidate's own profile, the one
+# upload checker and the one redaction, so internships follow the same rules as competitions.
+
+
+@dataclass(frozen=True)
+class EducationFact:
+    """One education entry of a candidate's profile, as structured facts (no institution)."""
+
+    id: int
+    level: int
+    level_label: str
+    field: str
+    field_label: str
+    graduation_year: int
+
+
+@dataclass(frozen=True)
+class CandidateContact:
+    """Who is behind a code, for a deliberate, audited reveal only."""
+
+    full_name: str
+    email: str
+    phone: str
+
+
+def candidate_has_profile(*, user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and (
+        CandidateProfile.objects.filter(user=user, iin_conflict=False).exists()
+    )
+
+
+def candidate_education(*, user) -> list[EducationFact]:
+    """The signed-in candidate's education entries, newest first: one query."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        EducationFact(
+            id=e.pk,
+            level=e.level,
+            level_label=str(e.get_level_display()),
+            field=e.field,
+            field_label=str(e.get_field_display()),
+            graduation_year=e.graduation_year,
+        )
+        for e in Education.objects.filter(profile__user=user).order_by("-graduation_year", "pk")
+    ]
+
+
+def candidate_contact(*, user_id: int) -> CandidateContact | None:
+    """Name, e-mail and phone of an account's profile: for an audited reveal only."""
+    profile = CandidateProfile.objects.select_related("user").filter(user_id=user_id).first()
+    if profile is None:
+        return None
+    return CandidateContact(
+        full_name=profile.full_name, email=profile.user.email, phone=profile.phone
+    )
+
+
+def document_upload_check(upload) -> CheckedUpload:
+    """The check every candidate document passes (size, real type by content); raises
+    ``ApplicationError`` with a translated message."""
+    return upload_check(upload)
+
+
+def free_text_for_staff(text: str) -> tuple[str, int]:
+    """A candidate's free text as staff may read it, and how many identifying details were
+    replaced (a possible self-identification when above zero)."""
+    result = redact_text(text)
+    return result.text, len(result.redactions)

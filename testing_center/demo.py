@@ -96,6 +96,28 @@ BLUEPRINTS = [
             {"topic": "practice-ethics", "items": 5, "points": 1, "min_correct": 2},
         ],
     },
+    {
+        # Readiness practice (issue 17): a questionnaire has no right answers, so the result
+        # is the scale's score and, for each statement, what quality it is about.
+        "code": "practice-personal-qualities",
+        "name_kk": "Жеке қасиеттер бойынша жаттығу сауалнамасы",
+        "name_ru": "Тренировочный опросник личных качеств",
+        "name_en": "Practice personal-qualities questionnaire",
+        "kind": Blueprint.Kind.SCALE,
+        "is_practice": True,
+        "time_limit_seconds": 10 * 60,
+        "grace_seconds": 15,
+        "max_attempts": 100,
+        "shuffle_options": False,
+        "show_item_results": True,
+        "instructions_kk": "Дұрыс немесе бұрыс жауап жоқ: шын мәнінде қалай әрекет ететініңізді "
+        "белгілеңіз. Соңында әр тұжырымның қандай қасиет туралы екенін көресіз.",
+        "instructions_ru": "Правильных и неправильных ответов нет: отвечайте так, как действуете "
+        "на самом деле. В конце вы увидите, о каком качестве каждое утверждение.",
+        "instructions_en": "There are no right or wrong answers: answer as you really act. At the "
+        "end you see which quality each statement is about.",
+        "sections": [{"topic": "practice-personal-qualities", "items": 10, "min_correct": None}],
+    },
 ]
 
 

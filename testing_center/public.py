@@ -35,6 +35,7 @@ __all__ = [
     "essay_ai_scores",
     "essay_for_marking",
     "essay_mark_recorded",
+    "essay_practice_feedback",
     "essays_for_marking",
     "redact_text",
 ]
@@ -193,3 +194,14 @@ def essay_ai_scores(*, stage_ids) -> dict[int, dict[int, Decimal]]:
         if score is not None:
             found.setdefault(stage_id, {})[application_id] = score
     return found
+
+
+def essay_practice_feedback(text: str, language: str, **limits):
+    """Instant feedback, never a grade, on a practice essay's shape: words against the
+    expected range, paragraphs, introduction and conclusion, linking words, readability
+    (``scoring.practice_feedback.EssayPracticeFeedback``). Nothing is stored. Raises
+    ``ApplicationError`` with a translated message for empty, huge or control-character
+    text. The scorer's libraries load on the first call, not when this module is imported."""
+    from testing_center.scoring.practice_feedback import essay_practice_feedback as feedback
+
+    return feedback(text, language, **limits)

@@ -87,8 +87,12 @@ def _anonymous_pages(audit: Audit, page, lang: str) -> None:
         "/tests/practice/",
         "/accounts/privacy/",
         "/statistics/fairness/",
+        "/careers/internships/",
+        "/careers/practice/essay/",
     ):
         audit.visit(page, p + path)
+    page.goto(f"{audit.base}{p}/careers/internships/")
+    audit.visit(page, links(page, r"/careers/internships/\d+/$")[0])
 
     page.goto(f"{audit.base}{p}/vacancies/")
     vacancy = links(page, r"/vacancies/\d+/$")[0]
@@ -168,6 +172,12 @@ def _candidate_pages(audit: Audit, page, lang: str) -> None:
     apply = links(page, r"/apply/\d+/$")
     assert apply, "the first vacancy is open for applications"
     audit.visit(page, apply[0])
+
+    # Internships: my applications, and the form of the one open for applications.
+    audit.visit(page, f"{p}/careers/internships/my/")
+    page.goto(f"{audit.base}{p}/careers/internships/")
+    page.goto(audit.base + links(page, r"/careers/internships/\d+/$")[0])
+    audit.visit(page, links(page, r"/careers/internships/\d+/apply/$")[0])
 
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])

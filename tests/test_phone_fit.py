@@ -43,8 +43,8 @@ SKIP = re.compile(
 # its crawl stays within.
 ROLES = {
     "candidate": (
-        ["/my/profile/", "/my/applications/", "/tests/", "/vacancies/"],
-        ["/my/", "/tests/", "/vacancies/"],
+        ["/my/profile/", "/my/applications/", "/tests/", "/vacancies/", "/careers/internships/"],
+        ["/my/", "/tests/", "/vacancies/", "/careers/"],
     ),
     "hr": (["/admin/"], ["/admin/"]),
     "commission": (["/staff/commission/"], ["/staff/commission/"]),

@@ -165,6 +165,8 @@ def test_the_shipped_bank_covers_the_legislation_test_and_seeds_its_blueprint():
     assert (essay.essay_max_words, essay.time_limit_seconds) == (250, 45 * 60)
     practice = Blueprint.objects.get(code="practice-legislation")
     assert all(s.topic.is_practice for s in practice.sections.all())
+    pq_practice = Blueprint.objects.get(code="practice-personal-qualities")
+    assert all(s.topic.is_practice for s in pq_practice.sections.all())
     seed_blueprints()
-    assert Blueprint.objects.count() == 4
+    assert Blueprint.objects.count() == 5
     assert (BANK_DIR / "FORMAT.md").exists()
