@@ -65,3 +65,6 @@ class ExplorerResult(models.Model):
 
     def __str__(self) -> str:
         return f"explorer {self.pk}"
+
+
+from careers.models_matching import Match, MatchAlert, MatchPreference  # noqa: E402, F401

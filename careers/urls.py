@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from careers import views
 
@@ -6,4 +6,5 @@ app_name = "careers"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("", include("careers.urls_matching")),
 ]

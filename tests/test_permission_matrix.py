@@ -127,6 +127,9 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "evaluation:rate_start": PUBLIC,
     "evaluation:rate_link": OBJECT,
     "careers:index": PUBLIC,
+    "careers:matches": frozenset({"candidate"}),
+    "careers:match_preferences": POST_ONLY,
+    "careers:match_unsubscribe": OBJECT,  # only with a signed token
     "ethics:index": PUBLIC,
     "ethics:report_new": PUBLIC,
     "ethics:report_receipt": PUBLIC,

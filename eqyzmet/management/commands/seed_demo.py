@@ -14,6 +14,8 @@ from django.test.utils import override_settings
 # The kernel first, then the apps in the order they depend on each other.
 # The testing center loads its bank and blueprints before the competitions that use them.
 SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics"]
+# Seeds that read several apps' demo data, run after all of them.
+LATER_SEEDS = ["careers.demo_matching"]
 
 
 @contextmanager
@@ -48,4 +50,7 @@ class Command(BaseCommand):
                     continue
                 with transaction.atomic():
                     module.seed(self.stdout)
+            for name in LATER_SEEDS:
+                with transaction.atomic():
+                    importlib.import_module(name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
