@@ -9,8 +9,10 @@ and more diverse, competition for each post. This app is public and candidate-si
 - internships for students and graduates, selected by anonymous code;
 - "posts you can win": open vacancies ranked for a candidate, eligibility a hard filter.
 
-Staff never see an explorer result or a match score: nothing here is registered in the
-admin or in any staff selector, and ``tests/careers/test_no_staff_scores.py`` proves it.
+Staff never see an explorer result or a match score: neither is registered in the admin
+or read by any staff selector, and ``tests/careers/test_no_staff_scores.py`` proves it.
+The admin holds internships only, where HR reviews applications by code
+(``tests/careers/test_internship_leak.py``).
 The app sits above recruitment and testing_center and reads them only through their
 ``public.py``.
 """

@@ -5,3 +5,16 @@ from django.utils.translation import gettext_lazy as _
 class CareersConfig(AppConfig):
     name = "careers"
     verbose_name = _("Careers")
+
+    def ready(self) -> None:
+        from careers import tasks
+        from careers.matching.personal_data import matching_personal_data
+        from eqyzmet.accounts.personal_data import personal_data_source_register
+        from recruitment.public import matching_changes_connect
+
+        # "Posts you can win" follow the candidate's profile and the published vacancies.
+        matching_changes_connect(
+            profile_changed=tasks.profile_changed, vacancies_changed=tasks.vacancies_changed
+        )
+        # "Download my data" includes the person's matches and choices.
+        personal_data_source_register("careers.matching", matching_personal_data)

@@ -68,3 +68,4 @@ class ExplorerResult(models.Model):
 
 
 from careers.models_internships import *  # noqa: E402, F403
+from careers.models_matching import Match, MatchAlert, MatchPreference  # noqa: E402, F401

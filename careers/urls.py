@@ -7,4 +7,5 @@ app_name = "careers"
 urlpatterns = [
     path("", views.index, name="index"),
     path("", include("careers.urls_internships")),
+    path("", include("careers.urls_matching")),
 ]

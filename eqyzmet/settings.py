@@ -288,6 +288,12 @@ CELERY_BEAT_SCHEDULE["recruitment-search-alerts"] = {
     "task": "recruitment.send_search_alerts",
     "schedule": 3600,
 }
+CELERY_BEAT_SCHEDULE["careers-match-opened-vacancies"] = {
+    # "Posts you can win" for competitions announced earlier whose window opens now: hourly,
+    # over the last 75 minutes (each post is e-mailed to a person once at most).
+    "task": "careers.match_opened_vacancies",
+    "schedule": 3600,
+}
 CELERY_BEAT_SCHEDULE["recruitment-staff-digests"] = {
     # One digest per staff member and day, from 08:00 Almaty; hourly, so a beat that was down
     # at eight still sends it, and never twice (the day's row is the claim).

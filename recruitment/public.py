@@ -29,6 +29,7 @@ from recruitment.models import (
     Application,
     CandidateProfile,
     CommissionMember,
+    Competition,
     Education,
     IdentityEscrow,
     Stage,
@@ -38,6 +39,19 @@ from recruitment.models import EducationLevel as EducationLevel  # re-exported: 
 from recruitment.models import Field as Field  # re-exported: choices
 from recruitment.models_adjustments import Adjustment
 from recruitment.selectors import applications_admitted_to_stage
+from recruitment.selectors_matching import (  # noqa: F401  (the careers app's matching reads)
+    CandidateFacts,
+    Eligibility,
+    OpenCompetition,
+    OpenVacancy,
+    candidate_facts,
+    candidate_user_ids,
+    open_vacancies,
+    open_vacancy_regions,
+    qualification_label,
+    vacancy_eligibility,
+    vacancy_ids_opened_since,
+)
 from testing_center.public import (
     NO_EXTRA_TIME,
     AdmittedCode,
@@ -310,3 +324,89 @@ def free_text_for_staff(text: str) -> tuple[str, int]:
     replaced (a possible self-identification when above zero)."""
     result = redact_text(text)
     return result.text, len(result.redactions)
+
+
+# --- Matching (careers) ------------------------------------------------------------------
+# The careers app ranks open vacancies for a candidate ("posts you can win"). It reads the
+# candidate's own facts and the open vacancies as plain data, filters by the application's
+# own eligibility check, and learns of changes through ``matching_changes_connect``.
+
+
+def matching_changes_connect(*, profile_changed, vacancies_changed) -> None:
+    """Call ``profile_changed(user_id)`` after a candidate's declared qualifications change
+    and ``vacancies_changed(vacancy_ids)`` after a competition is published or a vacancy is
+    edited, each once the writing transaction commits (a rolled-back write calls nothing).
+    The callbacks only hand work to a queue: the rules stay in the services that wrote."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from recruitment.models import (
+        CandidateProfile,
+        Education,
+        Experience,
+        LanguageSkill,
+        Vacancy,
+    )
+
+    def on_profile(sender, instance, **kwargs) -> None:
+        user_id = instance.user_id
+        transaction.on_commit(lambda: profile_changed(user_id))
+
+    def on_entry(sender, instance, **kwargs) -> None:
+        profile_id = instance.profile_id
+
+        def call() -> None:
+            user_id = (
+                CandidateProfile.objects.filter(pk=profile_id)
+                .values_list("user_id", flat=True)
+                .first()
+            )
+            if user_id is not None:
+                profile_changed(user_id)
+
+        transaction.on_commit(call)
+
+    def on_competition(sender, instance, update_fields=None, **kwargs) -> None:
+        if instance.status != Competition.Status.PUBLISHED:
+            return
+        if update_fields is not None and "status" not in update_fields:
+            return
+        competition_id = instance.pk
+        transaction.on_commit(
+            lambda: vacancies_changed(
+                list(
+                    Competition.vacancies.through.objects.filter(
+                        competition_id=competition_id
+                    ).values_list("vacancy_id", flat=True)
+                )
+            )
+        )
+
+    def on_vacancies_added(sender, instance, action, pk_set=None, **kwargs) -> None:
+        if action != "post_add" or not pk_set or not isinstance(instance, Competition):
+            return
+        if instance.status == Competition.Status.PUBLISHED:
+            ids = sorted(pk_set)
+            transaction.on_commit(lambda: vacancies_changed(ids))
+
+    def on_vacancy(sender, instance, created=False, **kwargs) -> None:
+        if not created:  # a new vacancy is in no competition yet
+            vacancy_id = instance.pk
+            transaction.on_commit(lambda: vacancies_changed([vacancy_id]))
+
+    post_save.connect(
+        on_profile, sender=CandidateProfile, dispatch_uid="matching-profile", weak=False
+    )
+    for model in (Education, Experience, LanguageSkill):
+        uid = f"matching-{model._meta.model_name}"
+        post_save.connect(on_entry, sender=model, dispatch_uid=f"{uid}-save", weak=False)
+        post_delete.connect(on_entry, sender=model, dispatch_uid=f"{uid}-delete", weak=False)
+    post_save.connect(
+        on_competition, sender=Competition, dispatch_uid="matching-competition", weak=False
+    )
+    m2m_changed.connect(
+        on_vacancies_added,
+        sender=Competition.vacancies.through,
+        dispatch_uid="matching-competition-vacancies",
+        weak=False,
+    )
+    post_save.connect(on_vacancy, sender=Vacancy, dispatch_uid="matching-vacancy", weak=False)

@@ -124,6 +124,7 @@ def _candidate_pages(audit: Audit, page, lang: str) -> None:
         "/my/profile/experience/add/",
         "/my/documents/upload/",
         "/my/saved-searches/",
+        "/careers/matches/",
         "/accounts/account/",
         "/accounts/account/email/",
         "/accounts/account/password/",

@@ -134,6 +134,9 @@ ACCESS: dict[str, frozenset[str] | str] = {
     "careers:internship_apply": OBJECT,
     "careers:my_internships": frozenset({"candidate"}),
     "careers:essay_practice": PUBLIC,
+    "careers:matches": frozenset({"candidate"}),
+    "careers:match_preferences": POST_ONLY,
+    "careers:match_unsubscribe": OBJECT,  # only with a signed token
     "ethics:index": PUBLIC,
     "ethics:report_new": PUBLIC,
     "ethics:report_receipt": PUBLIC,

@@ -14,8 +14,9 @@ from django.test.utils import override_settings
 # The kernel first, then the apps in the order they depend on each other.
 # The testing center loads its bank and blueprints before the competitions that use them.
 SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics"]
-# Seeds of single features that sit outside an app's ``demo`` module, run after the apps.
-EXTRA_SEEDS = ["careers.demo_internships"]
+# Seeds of features that sit outside an app's ``demo`` module or read several apps' demo
+# data, run after all the apps, in this order.
+LATER_SEEDS = ["careers.demo_internships", "careers.demo_matching"]
 
 
 @contextmanager
@@ -50,7 +51,7 @@ class Command(BaseCommand):
                     continue
                 with transaction.atomic():
                     module.seed(self.stdout)
-            for name in EXTRA_SEEDS:
+            for name in LATER_SEEDS:
                 with transaction.atomic():
                     importlib.import_module(name).seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
