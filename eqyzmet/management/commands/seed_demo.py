@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 
 # The kernel first, then the apps in the order they depend on each other.
 # The testing center loads its bank and blueprints before the competitions that use them.
-SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics"]
+SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics", "careers"]
 
 
 @contextmanager
