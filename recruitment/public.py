@@ -410,3 +410,53 @@ def matching_changes_connect(*, profile_changed, vacancies_changed) -> None:
         weak=False,
     )
     post_save.connect(on_vacancy, sender=Vacancy, dispatch_uid="matching-vacancy", weak=False)
+
+
+# --- Published pay, for the careers pages (issue 17) -------------------------------------
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    """One vacancy announced on the portal, as careers guidance may describe it: no body,
+    no title, only what says what such posts pay and ask for."""
+
+    category: str
+    grade: str
+    salary_min: int
+    salary_max: int
+    education_fields: tuple[str, ...]
+    body_kind: str
+
+
+def published_posts(*, since) -> list[PublishedPost]:
+    """Vacancies of competitions announced on the portal (not drafts, not cancelled) whose
+    applications opened at or after ``since``. One query."""
+    from recruitment.models import Competition, Vacancy
+
+    announced = Competition.objects.exclude(
+        status__in=[Competition.Status.DRAFT, Competition.Status.CANCELLED]
+    ).filter(applications_open_at__gte=since)
+    rows = (
+        Vacancy.objects.filter(competitions__in=announced)
+        .distinct()
+        .order_by("pk")
+        .values_list(
+            "category",
+            "grade",
+            "salary_min",
+            "salary_max",
+            "education_fields",
+            "state_body__kind",
+        )
+    )
+    return [
+        PublishedPost(
+            category=category,
+            grade=grade,
+            salary_min=low,
+            salary_max=high,
+            education_fields=tuple(str(f) for f in (fields or []) if isinstance(f, str)),
+            body_kind=kind,
+        )
+        for category, grade, low, high, fields, kind in rows
+    ]

@@ -316,3 +316,27 @@ def essay_sitting_seed(*, stage_id: int) -> bool:
     Question.objects.filter(external_id="essay-002").update(status=Question.Status.ACTIVE)
     essays.essays_prepare(sitting_id=sitting.pk)
     return True
+
+
+def practice_sittings_seed(*, tag: str, correct_shares: list[float]) -> int:
+    """Anonymous practice papers under a group's tag (a demo class code), each answered with
+    the given share of correct answers and handed in. Idempotent: a tag that already has
+    practice attempts is left alone. Returns the number of papers written."""
+    import secrets
+
+    blueprint = Blueprint.objects.filter(is_practice=True).order_by("code").first()
+    if blueprint is None or Attempt.objects.filter(practice_tag=tag).exists():
+        return 0
+    for share in correct_shares:
+        attempt = delivery.practice_attempt_start(
+            blueprint=blueprint, token=secrets.token_urlsafe(24), language="kk", tag=tag
+        )
+        items = list(attempt.items.select_related("question").order_by("position"))
+        correct = round(share * len(items))
+        answers = {
+            item.position: _answer(attempt, item, (n * 7) % len(items) < correct)
+            for n, item in enumerate(items)
+        }
+        delivery.attempt_save_many(attempt=attempt, answers=answers)
+        delivery.attempt_submit(attempt=attempt, by=Attempt.SubmittedBy.CANDIDATE)
+    return len(correct_shares)

@@ -349,6 +349,11 @@ class Attempt(models.Model):
         related_name="test_attempts",
     )
     practice_token = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    # A practice attempt taken under a group's tag (a school class code): only the tag's
+    # aggregates are ever read back, never one attempt (``public.practice_aggregates``).
+    practice_tag = models.CharField(
+        max_length=32, blank=True, default="", db_index=True, editable=False
+    )
     number = models.PositiveSmallIntegerField(default=1)
     seed = models.CharField(max_length=32, editable=False)
     language = models.CharField(max_length=8, default="kk")

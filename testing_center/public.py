@@ -29,6 +29,7 @@ __all__ = [
     "EssayForMarking",
     "EssayPart",
     "ExtraTime",
+    "PracticeAggregate",
     "RedactionResult",
     "StageInfo",
     "competitions_register",
@@ -37,6 +38,10 @@ __all__ = [
     "essay_mark_recorded",
     "essay_practice_feedback",
     "essays_for_marking",
+    "practice_aggregates",
+    "practice_first_code",
+    "practice_tag_clear",
+    "practice_tag_set",
     "redact_text",
 ]
 
@@ -205,3 +210,91 @@ def essay_practice_feedback(text: str, language: str, **limits):
     from testing_center.scoring.practice_feedback import essay_practice_feedback as feedback
 
     return feedback(text, language, **limits)
+
+
+# --- Practice under a group's tag (a school class code, issue 17) ---------------------------
+
+PRACTICE_BANDS = ((0, 20), (20, 40), (40, 60), (60, 80), (80, 101))
+
+
+@dataclass(frozen=True)
+class PracticeAggregate:
+    """What may be shown of the practice attempts of one tag: counts and a mean, never an
+    attempt. ``distribution`` is ((low, high, count), ...) over the percentage of the paper's
+    points, bands 0–19, 20–39, 40–59, 60–79, 80–100; ``mean_percent`` is None without
+    sittings. Only scored (handed-in) attempts count."""
+
+    sittings: int
+    passed: int
+    mean_percent: float | None
+    distribution: tuple[tuple[int, int, int], ...]
+
+
+def practice_tag_set(request, tag: str) -> None:
+    """Tag the practice attempts this browser starts from now on (the session remembers it)."""
+    from testing_center.selectors import PRACTICE_TAG_SESSION_KEY
+
+    request.session[PRACTICE_TAG_SESSION_KEY] = tag[:32]
+
+
+def practice_tag_clear(request) -> None:
+    from testing_center.selectors import PRACTICE_TAG_SESSION_KEY
+
+    request.session.pop(PRACTICE_TAG_SESSION_KEY, None)
+
+
+def practice_aggregates(*, tag: str, batch: int = 1) -> PracticeAggregate:
+    """Number of scored practice sittings under ``tag``, how many passed, the mean share of
+    points and its distribution. One query; the caller decides whether a group is large
+    enough to show.
+
+    With ``batch`` > 1 only the first whole batches of sittings count (in the order they
+    were started): the figures then change only when ``batch`` more people took part, so
+    comparing two reports never isolates one person's score."""
+    from django.db.models import Sum
+
+    from testing_center.models import Attempt
+
+    percents: list[float] = []
+    passed = 0
+    if tag:
+        rows = (
+            Attempt.objects.filter(
+                sitting__isnull=True, practice_tag=tag, status=Attempt.Status.SCORED
+            )
+            .annotate(max_points=Sum("items__points"))
+            .order_by("pk")
+            .values_list("score", "max_points", "passed")
+        )
+        scored = [
+            (float(score) * 100 / float(max_points), bool(ok))
+            for score, max_points, ok in rows
+            if score is not None and max_points
+        ]
+        batch = max(1, batch)
+        for percent, ok in scored[: len(scored) - len(scored) % batch]:
+            percents.append(percent)
+            passed += ok
+    distribution = tuple(
+        (low, min(high, 100), sum(1 for p in percents if low <= p < high))
+        for low, high in PRACTICE_BANDS
+    )
+    return PracticeAggregate(
+        sittings=len(percents),
+        passed=passed,
+        mean_percent=round(sum(percents) / len(percents), 1) if percents else None,
+        distribution=distribution,
+    )
+
+
+def practice_first_code() -> str:
+    """The code of the first practice test (for a "start the practice test" button), or ""."""
+    from testing_center.models import Blueprint
+
+    return (
+        Blueprint.objects.filter(is_practice=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+        or ""
+    )

@@ -22,6 +22,7 @@ from testing_center.models import (
 from testing_center.ports import StageInfo, competitions
 
 PRACTICE_SESSION_KEY = "testing_center_practice"
+PRACTICE_TAG_SESSION_KEY = "testing_center_practice_tag"
 
 
 def practice_token(request, *, create: bool = False) -> str:
@@ -32,6 +33,11 @@ def practice_token(request, *, create: bool = False) -> str:
         token = secrets.token_urlsafe(24)
         request.session[PRACTICE_SESSION_KEY] = token
     return token
+
+
+def practice_tag(request) -> str:
+    """The group tag this browser's practice attempts carry (set by ``public.practice_tag_set``)."""
+    return request.session.get(PRACTICE_TAG_SESSION_KEY, "")
 
 
 def attempt_for_request(request, pk: int) -> Attempt:

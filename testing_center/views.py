@@ -67,7 +67,10 @@ def practice_start(request, code: str):
     token = selectors.practice_token(request, create=True)
     try:
         attempt = delivery.practice_attempt_start(
-            blueprint=blueprint, token=token, language=_language()
+            blueprint=blueprint,
+            token=token,
+            language=_language(),
+            tag=selectors.practice_tag(request),
         )
     except ApplicationError as exc:
         messages.error(request, exc.message)

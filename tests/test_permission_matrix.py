@@ -171,6 +171,24 @@ ACCESS.update(
 )
 ACCESS.update(
     {
+        # Careers (issue 17): object-level rules in tests/careers/test_classes.py and
+        # tests/careers/test_explorer_pages.py (a result only for the browser that took it,
+        # a class page only for its creator).
+        "careers:explorer": PUBLIC,
+        "careers:explorer_result": OBJECT,
+        "careers:explorer_keep": OBJECT,
+        "careers:family_list": PUBLIC,
+        "careers:family_detail": OBJECT,
+        "careers:class_join": PUBLIC,
+        "careers:class_link": OBJECT,
+        "careers:class_leave": POST_ONLY,
+        "careers:class_list": SIGNED_IN,
+        "careers:class_create": POST_ONLY,
+        "careers:class_detail": OBJECT,
+    }
+)
+ACCESS.update(
+    {
         "testing_center:index": SIGNED_IN,
         "testing_center:practice": PUBLIC,
         "testing_center:practice_start": OBJECT,

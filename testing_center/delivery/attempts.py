@@ -92,8 +92,12 @@ def attempt_start(*, user, sitting: Sitting, language: str = "kk") -> Attempt:
 
 
 @transaction.atomic
-def practice_attempt_start(*, blueprint: Blueprint, token: str, language: str = "kk") -> Attempt:
+def practice_attempt_start(
+    *, blueprint: Blueprint, token: str, language: str = "kk", tag: str = ""
+) -> Attempt:
     """A practice attempt for anyone. It never touches competitions or the real bank.
+
+    ``tag`` groups anonymous attempts (a school class code) for aggregates only.
 
     Not written to the audit ledger: anonymous practice is not an act of the competition,
     and a ledger entry per visitor would let anyone grow it at will.
@@ -106,6 +110,7 @@ def practice_attempt_start(*, blueprint: Blueprint, token: str, language: str = 
     attempt = Attempt.objects.create(
         blueprint=blueprint,
         practice_token=token,
+        practice_tag=tag[:32],
         seed=secrets.token_hex(8),
         language=language[:8],
         started_at=now,

@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 
 # The kernel first, then the apps in the order they depend on each other.
 # The testing center loads its bank and blueprints before the competitions that use them.
-SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics"]
+SEED_ORDER = ["eqyzmet", "testing_center", "recruitment", "evaluation", "ethics", "careers"]
 # Seeds of features that sit outside an app's ``demo`` module or read several apps' demo
 # data, run after all the apps, in this order.
 LATER_SEEDS = ["careers.demo_internships", "careers.demo_matching"]
