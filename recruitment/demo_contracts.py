@@ -71,6 +71,9 @@ def _seed_contracts(stdout) -> None:
     project = services.project_create(
         state_body=StateBody.objects.get(code="mdai"),
         name=PROJECT_NAME,
+        name_kk="Бизнеске арналған цифрлық лицензиялау (ұлттық жоба)",
+        name_ru="Цифровое лицензирование для бизнеса (национальный проект)",
+        name_en=PROJECT_NAME,
         project_type=ProjectType.NATIONAL,
         responsible_official=official,
         starts_on=asel_start - dt.timedelta(days=30),

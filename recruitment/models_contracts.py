@@ -38,6 +38,11 @@ class Project(models.Model):
         "eqyzmet.StateBody", on_delete=models.PROTECT, related_name="contract_projects"
     )
     name = models.CharField(_("name"), max_length=255)
+    # The name as published in each language (a post of the project shows it); empty: the
+    # name above, as registered.
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=255, blank=True, default="")
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True, default="")
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True, default="")
     project_type = models.CharField(_("project type"), max_length=32, choices=ProjectType.choices)
     responsible_official = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,6 +64,14 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def title(self) -> str:
+        """The name in the reader's language, else as registered."""
+        from django.utils.translation import get_language
+
+        lang = (get_language() or "kk")[:2]
+        return getattr(self, f"name_{lang}", "") or self.name
 
 
 class Contract(models.Model):

@@ -48,6 +48,9 @@ class ProjectAdmin(StateBodyScopedAdmin):
     fields = [
         "state_body",
         "name",
+        "name_kk",
+        "name_ru",
+        "name_en",
         "project_type",
         "responsible_official",
         "starts_on",
@@ -77,6 +80,9 @@ class ProjectAdmin(StateBodyScopedAdmin):
         saved = services.project_create(
             state_body=obj.state_body,
             name=obj.name,
+            name_kk=obj.name_kk,
+            name_ru=obj.name_ru,
+            name_en=obj.name_en,
             project_type=obj.project_type,
             responsible_official=obj.responsible_official,
             starts_on=obj.starts_on,

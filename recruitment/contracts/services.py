@@ -161,12 +161,18 @@ def project_create(
     starts_on: dt.date,
     ends_on: dt.date,
     actor: User | None = None,
+    name_kk: str = "",
+    name_ru: str = "",
+    name_en: str = "",
 ) -> Project:
     if ends_on < starts_on:
         raise ApplicationError(_("The project cannot end before it starts."), code="term_order")
     project = Project.objects.create(
         state_body=state_body,
         name=name.strip(),
+        name_kk=name_kk.strip(),
+        name_ru=name_ru.strip(),
+        name_en=name_en.strip(),
         project_type=project_type,
         responsible_official=responsible_official,
         starts_on=starts_on,

@@ -77,6 +77,17 @@ def test_the_employee_sees_their_contract_and_reports_a_quarter(
     assert "Submitted" in page
 
 
+def test_the_project_is_named_in_the_readers_language_else_as_registered(client, setup):
+    _hr, project, contract = setup
+    project.name_ru = "Цифровое лицензирование"
+    project.save(update_fields=["name_ru"])
+    client.force_login(contract.employee)
+    russian = client.get("/ru/my/contract/").content.decode()
+    english = client.get("/en/my/contract/").content.decode()
+    assert "Цифровое лицензирование" in russian and project.name not in russian
+    assert project.name in english and "Цифровое лицензирование" not in english
+
+
 def test_a_bad_report_shows_a_message_and_saves_nothing(client, setup):
     _hr, _project, contract = setup
     client.force_login(contract.employee)
