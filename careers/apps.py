@@ -16,5 +16,16 @@ class CareersConfig(AppConfig):
         matching_changes_connect(
             profile_changed=tasks.profile_changed, vacancies_changed=tasks.vacancies_changed
         )
-        # "Download my data" includes the person's matches and choices.
+        from careers.personal_data import (
+            careers_erase,
+            explorer_personal_data,
+            internships_personal_data,
+        )
+
+        # "Download my data" includes the person's matches and choices, kept explorer
+        # results and internship applications; deleting the account erases them.
         personal_data_source_register("careers.matching", matching_personal_data)
+        personal_data_source_register("careers.explorer", explorer_personal_data)
+        personal_data_source_register(
+            "careers.internships", internships_personal_data, erase=careers_erase
+        )
