@@ -182,6 +182,17 @@ SELECTION_INDICATORS = {
 }
 
 
+# What a contract post asks for: the same papers as a competition's demo vacancies.
+CONTRACT_POST_DOCUMENTS = [
+    Vacancy.RequiredDocument.APPLICATION_FORM,
+    Vacancy.RequiredDocument.PERSONNEL_RECORD,
+    Vacancy.RequiredDocument.ID_CARD,
+    Vacancy.RequiredDocument.EDUCATION,
+    Vacancy.RequiredDocument.EMPLOYMENT_RECORD,
+    Vacancy.RequiredDocument.MEDICAL,
+]
+
+
 def _selection_vacancy(body: StateBody, number: str) -> Vacancy:
     texts = SELECTION_POSTS[number]
     vacancy = Vacancy.objects.filter(state_body=body, title_en=texts["title_en"]).first()
@@ -205,6 +216,8 @@ def _selection_vacancy(body: StateBody, number: str) -> Vacancy:
         min_education_level=EducationLevel.BACHELOR,
         min_experience_years=Decimal("2"),
         private_sector_counts=True,
+        posts=1,
+        required_documents=[str(d) for d in CONTRACT_POST_DOCUMENTS],
         **texts,
         **contact,
     )

@@ -12,8 +12,10 @@ operation keeps the run short.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -29,11 +31,13 @@ from eqyzmet.api_auth import api_token_issue
 from eqyzmet.codes import new_code
 from eqyzmet.wsgi import application
 from recruitment import services
+from recruitment.contracts import results
 from recruitment.models import Application, Stage
 from testing_center.delivery import attempt_start, attempt_submit
 from testing_center.models import Attempt
 from tests.ethics.factories import report
 from tests.evaluation.factories import employee, open_cycle
+from tests.recruitment.contract_factories import make_contract, make_project
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 from tests.testing_center.factories import (
     make_application,
@@ -64,6 +68,21 @@ def _clean_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def _confirmed_contract_quarter(staff) -> None:
+    """A contract of the body with its first quarter of 2026 reported and confirmed."""
+    contract = make_contract(project=make_project(body=staff.body, hr=staff.hr))
+    first, second = contract.indicators.order_by("pk").values_list("pk", flat=True)
+    report = results.report_submit(
+        contract=contract,
+        year=2026,
+        quarter=1,
+        actuals={first: Decimal("10"), second: Decimal("4")},
+        actor=contract.employee,
+        today=dt.date(2026, 11, 10),
+    )
+    results.report_confirm(report=report, actor=contract.project.responsible_official)
 
 
 @pytest.fixture
@@ -100,6 +119,7 @@ def seeded(db) -> Seeded:
     employee(staff.body)
     open_cycle(staff.body, year=2025, quarter=1)
     submitted = report(staff.body)
+    _confirmed_contract_quarter(staff)
 
     _token, plain = api_token_issue(
         name="schemathesis", user=staff.hr, state_body=staff.body, actor=staff.hr
@@ -236,6 +256,7 @@ def test_real_requests_get_real_answers_within_the_schema(seeded):
             200,
         ),
         ("GET", "/api/v1/hr/evaluation-results/", {"headers": token, "query": {"year": 2025}}, 200),
+        ("GET", "/api/v1/hr/contract-results/", {"headers": token, "query": {"year": 2026}}, 200),
         ("GET", "/api/v1/me/applications/", {"cookies": seeded.candidate_cookies}, 200),
         ("GET", "/api/v1/me/test-results/", {"cookies": seeded.candidate_cookies}, 200),
         ("GET", "/api/v1/ethics/follow/", {"headers": receipt}, 200),
