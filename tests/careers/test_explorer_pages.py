@@ -165,3 +165,13 @@ def test_an_anonymous_result_can_be_kept_after_signing_in_in_the_same_browser(cl
     client.post(reverse("careers:explorer_keep", args=[result.pk]))
     result.refresh_from_db()
     assert result.user == user
+
+
+def test_the_careers_page_leads_visitors_to_every_part(client):
+    page = client.get("/en/careers/").content.decode()
+    for name in ("explorer", "family_list", "class_join", "internship_list", "essay_practice"):
+        assert reverse(f"careers:{name}") in page, name
+    # Visitors and candidates are invited to their matches; staff never see the feature
+    # (tests/careers/test_no_staff_scores.py).
+    assert reverse("careers:matches") in page
+    assert "/en/tests/practice/" in page
