@@ -69,7 +69,7 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "commission home": 4,
     "commission queue": 6,
     "observer home": 5,
-    "observer ledger": 12,  # the codes are paged apart from the ledger: one COUNT more
+    "observer ledger": 11,  # codes paged (one COUNT), the ledger paged without a COUNT
     # Candidate
     # One more each since issue 15: the drafts list; what was sent with the application.
     "my applications": 7,

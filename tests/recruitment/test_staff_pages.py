@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from recruitment import services, services_candidate
+from eqyzmet.audit import audit_record
+from recruitment import selectors, services, services_candidate
 from tests.factories import UserFactory
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
@@ -145,6 +148,43 @@ def test_the_observer_reads_the_codes_a_page_at_a_time_beside_the_ledger(
     shown = [[code for code in codes if code in html] for html in pages]
     assert shown == [codes[0:2], codes[2:4], codes[4:5]]
     assert "?codes=2&amp;page=1" in pages[0] and "Codes 1–2 of 5" in pages[0]
+
+
+def test_the_ledger_pages_without_counting_the_whole_ledger(client, setup, monkeypatch):
+    """A page reads one event more than it shows to know that another follows; a page past
+    the end or not a number shows the first."""
+    from recruitment import views_staff
+
+    monkeypatch.setattr(views_staff.LedgerPage, "SIZE", 2)
+    staff, competition = setup
+    for _ in range(4):
+        audit_record(
+            action="competition.edited",
+            actor=staff.hr,
+            target=competition,
+            state_body=competition.state_body,
+            details={"fields": ["reserve_size"]},
+        )
+    client.force_login(staff.observer)
+    url = f"/en/staff/observe/{competition.pk}/"
+    events = list(
+        selectors.competition_ledger(competition=competition).values_list("seq", flat=True)
+    )
+    assert len(events) >= 3, events
+
+    def seqs(html):
+        return [int(n) for n in re.findall(r'data-testid="ledger-line"><td>(\d+)</td>', html)]
+
+    first = client.get(url).content.decode()
+    assert seqs(first) == events[:2] and "?page=2&amp;codes=1" in first
+    last_number = (len(events) + 1) // 2
+    last = client.get(url, {"page": last_number}).content.decode()
+    assert seqs(last) == events[(last_number - 1) * 2 :]
+    assert f"?page={last_number + 1}" not in last and f"Page {last_number}" in last
+    for wanted in (last_number + 5, "x", "-1", "9" * 8):
+        response = client.get(url, {"page": wanted})
+        assert response.status_code == 200, (wanted, response.status_code)
+        assert seqs(response.content.decode()) == events[:2], wanted
 
 
 def test_admin_application_list_query_count_does_not_grow(
