@@ -34,6 +34,42 @@ from tests.recruitment.factories import make_candidate, make_competition, make_s
 
 pytestmark = pytest.mark.django_db
 
+# Primary keys start here in this module, so no id in a link, an <option value> or a
+# hidden field can read as one of the years below: a crawl once flagged user #2003 as the
+# "job start" year on a page that lists staff.
+FIRST_ID = 1_000_000
+
+
+@pytest.fixture(autouse=True)
+def _ids_apart_from_the_years(django_db_blocker):
+    from django.apps import apps
+    from django.db import connection
+
+    tables = [
+        (m._meta.db_table, m._meta.pk.column)
+        for m in apps.get_models(include_auto_created=True)
+        if m._meta.managed
+        and not m._meta.proxy
+        and m._meta.pk.get_internal_type().endswith("AutoField")
+    ]
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        for table, column in tables:
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    "SELECT setval(seq, GREATEST(nextval(seq), %s))"
+                    " FROM (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq) AS s",
+                    [FIRST_ID, table, column],
+                )
+            else:
+                cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                row = cursor.fetchone()
+                cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+                cursor.execute(
+                    "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)",
+                    [table, max(FIRST_ID, row[0] if row else 0)],
+                )
+
+
 STAFF_SEEDS = [
     "/admin/",
     "/kk/",
@@ -249,6 +285,7 @@ def _assert_no_leak(
 def test_no_staff_role_can_see_personal_data_before_the_reveal(client, roles, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     staff = make_staff()
+    assert staff.hr.pk > FIRST_ID, "ids could read as the marker years"
     candidates = [make_candidate(private_years=1) for _ in range(4)]
     drafter = make_candidate()
     _give_distinctive_dates(candidates)
