@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from eqyzmet.selectors import state_bodies_in_scope
-from testing_center.delivery.fast_save import PaperFacts, paper_facts
+from testing_center.delivery.fast_save import PaperFacts, facts_cache_key, paper_facts
 from testing_center.delivery.flags import is_answered
 from testing_center.models import (
     Attempt,
@@ -68,17 +68,35 @@ def attempt_for_request(request, pk: int) -> Attempt:
 def paper_facts_for_request(request, pk: int) -> PaperFacts | None:
     """The running paper's cached facts when whoever is asking owns it, else None (the full
     path, ``attempt_for_request``, then answers: 404 for someone else's paper)."""
+    user = request.user
+    return paper_facts_owned(
+        pk,
+        user_id=user.pk if user.is_authenticated else None,
+        practice_token=request.session.get(PRACTICE_SESSION_KEY, ""),
+    )
+
+
+def paper_facts_cache_keys(pk: int, *, user_id: int | None) -> list[str]:
+    """The cache keys ``paper_facts_owned`` reads, for reading them in one round trip."""
+    keys = [facts_cache_key(pk)]
+    if user_id is not None:
+        keys.append(competitions.candidate_application_ids_cache_key(user_id))
+    return keys
+
+
+def paper_facts_owned(pk: int, *, user_id: int | None, practice_token: str) -> PaperFacts | None:
+    """``paper_facts_for_request`` for a person known by id (or a visitor, None) and the
+    practice token of their session."""
     facts = paper_facts(pk)
     if facts is None:
         return None
     if facts.competition_id is None:
-        token = request.session.get(PRACTICE_SESSION_KEY, "")
-        owned = bool(token) and token == facts.practice_token
+        owned = bool(practice_token) and practice_token == facts.practice_token
+    elif user_id is None or facts.application_id is None:
+        owned = False
     else:
-        mine = competitions.candidate_application_ids(user=request.user)
-        owned = facts.application_id is not None and (
-            mine.get(facts.competition_id) == facts.application_id
-        )
+        mine = competitions.candidate_application_ids_of(user_id)
+        owned = mine.get(facts.competition_id) == facts.application_id
     return facts if owned else None
 
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -180,6 +181,42 @@ def attempt_save(request, pk: int):
     except ApplicationError as exc:
         return _refusal(exc)
     return _saved(result)
+
+
+def attempt_save_lean(request, pk: int):
+    """Autosave through the fast lane (``eqyzmet.fastlane``, ``settings.FAST_LANES``): the
+    owner's ordinary save, else None and the full stack's ``attempt_save`` answers."""
+    from eqyzmet.fastlane import optimistic_connection
+
+    facts = selectors.paper_facts_owned(
+        pk,
+        user_id=request.user_id,
+        practice_token=request.session.get(selectors.PRACTICE_SESSION_KEY, ""),
+    )
+    if facts is None:
+        return None
+    try:
+        position = delivery.position_from_post(request.POST.get("position"))
+        answer = delivery.answer_from_post(request.POST.get("answer"))
+        changed_at_ms = int(request.POST.get("changed_at", ""))
+    except (ValueError, ApplicationError):
+        return None
+    with optimistic_connection():
+        result = delivery.attempt_autosave_fast(
+            facts=facts, position=position, answer=answer, changed_at_ms=changed_at_ms
+        )
+    if result is None:
+        return None
+    response = _saved(result)
+    add_never_cache_headers(response)
+    return response
+
+
+def _save_cache_keys(*, user_id, pk):
+    return selectors.paper_facts_cache_keys(pk, user_id=user_id)
+
+
+attempt_save_lean.cache_keys = _save_cache_keys
 
 
 def _saved(result) -> JsonResponse:

@@ -66,6 +66,14 @@ def needs_new_consent(request) -> bool:
     return bool(agreed) and agreed != current_version()
 
 
+def consent_current_in_session(session) -> bool:
+    """The session remembers a consent and it is not to an older notice: the case in
+    which ``needs_new_consent`` answers False without a query. (A session that remembers
+    nothing answers False here; the middleware then looks it up.)"""
+    agreed = session.get(SESSION_KEY)
+    return agreed is not None and not (bool(agreed) and agreed != current_version())
+
+
 def _on_sign_in(sender, request, user, **kwargs) -> None:
     if request is not None and hasattr(request, "session"):
         consent = latest_consent(user=user)

@@ -51,14 +51,14 @@ class PaperFacts:
     items: dict[int, tuple[str, tuple[str, ...]]]
 
 
-def _facts_key(attempt_id: int) -> str:
+def facts_cache_key(attempt_id: int) -> str:
     return f"testing_center:paper-facts:{attempt_id}"
 
 
 def paper_facts(attempt_id: int) -> PaperFacts | None:
     """The paper's fixed facts: from the cache, else two queries (and then cached). None
     for a paper that is not running (nothing to save fast)."""
-    key = _facts_key(attempt_id)
+    key = facts_cache_key(attempt_id)
     facts = cache.get(key)
     if facts is not None:
         return facts
