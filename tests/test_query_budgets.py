@@ -422,6 +422,15 @@ def test_ranking(hr_world):
     )
 
 
+def test_ranking_again_without_a_change_writes_no_row(hr_world):
+    """Only the codes whose score or place moved are written; nothing moved, nothing goes."""
+    staff, competition = hr_world
+    _applications(staff, competition, 4)
+    _rank(competition)
+    again = _queries(lambda: _rank(competition))
+    assert not [sql for sql in again if sql.lstrip().upper().startswith("UPDATE")], again
+
+
 # --- The testing center: the candidate's tests, the paper, the result; item analysis -----
 
 

@@ -47,11 +47,14 @@ PLACED = (
 
 def _rank(competition: Competition) -> None:
     stages = _ordered_stages(competition)
+    # Only what ranking reads and writes: loading whole applications (two JSON fields
+    # each) was a third of the time for 10,000 codes.
     candidates = list(
         competition.applications.filter(
             Q(status__in=PLACED) | Q(status=Application.Status.NOT_SELECTED, rank__isnull=False)
-        )
+        ).only("pk", "competition", "vacancy", "code", "final_score", "rank")
     )
+    before = {a.pk: (a.final_score, a.rank) for a in candidates}
     rows = StageResult.objects.filter(application__competition=competition).values_list(
         "application_id", "stage__kind", "score"
     )
@@ -71,7 +74,10 @@ def _rank(competition: Competition) -> None:
         group.sort(key=lambda a: _ranking_key(a, scores, stages))
         for position, application in enumerate(group, start=1):
             application.rank = position
-    bulk_update_rows(candidates, ["final_score", "rank"])
+    # Only the codes whose score or place moved are written (a re-rank after one
+    # correction rewrites a few rows, not all of them).
+    moved = [a for a in candidates if (a.final_score, a.rank) != before[a.pk]]
+    bulk_update_rows(moved, ["final_score", "rank"])
 
 
 def _places_assign(competition: Competition) -> dict[int, tuple[str, str]]:
