@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from eqyzmet.languages import in_reader_language
 from eqyzmet.models import StateBody
 from eqyzmet.places import PLACES
 from eqyzmet.vault import EncryptedTextField
@@ -38,11 +38,6 @@ __all__ = [
 
 MOTIVATION_MAX_CHARS = 1500
 MAX_YEAR_OF_STUDY = 6
-
-
-def _localised(obj, field: str) -> str:
-    lang = (get_language() or "kk")[:2]
-    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_ru", "")
 
 
 def random_internship_application_id() -> int:
@@ -113,11 +108,11 @@ class Internship(models.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self, "title")
+        return in_reader_language(self, "title")
 
     @property
     def description(self) -> str:
-        return _localised(self, "description")
+        return in_reader_language(self, "description")
 
     def accepts_applications(self, now=None) -> bool:
         now = now or timezone.now()

@@ -112,10 +112,9 @@ class StateBody(models.Model):
 
     @property
     def name(self) -> str:
-        from django.utils.translation import get_language
+        from eqyzmet.languages import in_reader_language
 
-        lang = (get_language() or "kk")[:2]
-        return getattr(self, f"name_{lang}", None) or self.name_ru
+        return in_reader_language(self, "name")
 
 
 class StaffAssignment(models.Model):

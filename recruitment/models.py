@@ -24,17 +24,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from eqyzmet.languages import in_reader_language
 from eqyzmet.models import StateBody
 from eqyzmet.vault import EncryptedDateField, EncryptedTextField
-
-
-def _localised(obj, field: str) -> str:
-    lang = (get_language() or "kk")[:2]
-    return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_ru", "")
-
 
 # --- Candidate side ----------------------------------------------------------------------
 
@@ -317,11 +311,11 @@ class Vacancy(models.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self, "title")
+        return in_reader_language(self, "title")
 
     @property
     def duties(self) -> str:
-        return _localised(self, "duties")
+        return in_reader_language(self, "duties")
 
     @property
     def required_document_labels(self) -> list[str]:
@@ -440,7 +434,7 @@ class Competition(models.Model):
 
     @property
     def contract_indicator_lines(self) -> list[str]:
-        text = _localised(self, "contract_indicators")
+        text = in_reader_language(self, "contract_indicators")
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 

@@ -68,10 +68,9 @@ class Project(models.Model):
     @property
     def title(self) -> str:
         """The name in the reader's language, else as registered."""
-        from django.utils.translation import get_language
+        from eqyzmet.languages import in_reader_language
 
-        lang = (get_language() or "kk")[:2]
-        return getattr(self, f"name_{lang}", "") or self.name
+        return in_reader_language(self, "name", fallback="name")
 
 
 class Contract(models.Model):
