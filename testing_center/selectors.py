@@ -8,7 +8,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from eqyzmet.selectors import state_bodies_in_scope
-from testing_center.delivery.fast_save import PaperFacts, facts_cache_key, paper_facts
+from testing_center.delivery.fast_save import (
+    PaperFacts,
+    facts_cache_key,
+    facts_in_process,
+    paper_facts,
+)
 from testing_center.delivery.flags import is_answered
 from testing_center.models import (
     Attempt,
@@ -78,7 +83,7 @@ def paper_facts_for_request(request, pk: int) -> PaperFacts | None:
 
 def paper_facts_cache_keys(pk: int, *, user_id: int | None) -> list[str]:
     """The cache keys ``paper_facts_owned`` reads, for reading them in one round trip."""
-    keys = [facts_cache_key(pk)]
+    keys = [] if facts_in_process(pk) else [facts_cache_key(pk)]
     if user_id is not None:
         keys.append(competitions.candidate_application_ids_cache_key(user_id))
     return keys

@@ -27,6 +27,9 @@ def _fast_and_eager(settings):
     # Services called outside a request speak the msgid language (English) in tests; pages
     # are tested in each language through their URL prefix.
     translation.activate("en")
+    from testing_center.delivery.fast_save import forget_facts_in_process
+
+    forget_facts_in_process()
     yield
     translation.deactivate()
     celery_app.conf.task_always_eager = previous

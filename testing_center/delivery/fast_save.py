@@ -55,13 +55,39 @@ def facts_cache_key(attempt_id: int) -> str:
     return f"testing_center:paper-facts:{attempt_id}"
 
 
+# This process's copies of the facts it read last: they never change while a paper runs,
+# and PostgreSQL never gives an attempt's id to another. Bounded: emptied when full.
+_LOCAL: dict[int, PaperFacts] = {}
+LOCAL_LIMIT = 4096
+
+
+def _remember(facts: PaperFacts) -> PaperFacts:
+    if len(_LOCAL) >= LOCAL_LIMIT:
+        _LOCAL.clear()
+    _LOCAL[facts.attempt_id] = facts
+    return facts
+
+
+def facts_in_process(attempt_id: int) -> bool:
+    return attempt_id in _LOCAL
+
+
+def forget_facts_in_process() -> None:
+    """For tests, whose rolled-back attempts' ids SQLite gives out again."""
+    _LOCAL.clear()
+
+
 def paper_facts(attempt_id: int) -> PaperFacts | None:
-    """The paper's fixed facts: from the cache, else two queries (and then cached). None
-    for a paper that is not running (nothing to save fast)."""
+    """The paper's fixed facts: from this process's copies, else the cache, else two
+    queries (and then cached). None for a paper that is not running (nothing to save
+    fast)."""
+    facts = _LOCAL.get(attempt_id)
+    if facts is not None:
+        return facts
     key = facts_cache_key(attempt_id)
     facts = cache.get(key)
     if facts is not None:
-        return facts
+        return _remember(facts)
     row = (
         Attempt.objects.filter(pk=attempt_id, status=Attempt.Status.IN_PROGRESS)
         .values(
@@ -93,7 +119,7 @@ def paper_facts(attempt_id: int) -> PaperFacts | None:
         items=items,
     )
     cache.set(key, facts, FACTS_SECONDS)
-    return facts
+    return _remember(facts)
 
 
 def _statement() -> str:
