@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -183,9 +182,10 @@ def attempt_save(request, pk: int):
     return _saved(result)
 
 
-def attempt_save_lean(request, pk: int):
+def attempt_save_lean(request, pk: int) -> dict | None:
     """Autosave through the fast lane (``eqyzmet.fastlane``, ``settings.FAST_LANES``): the
-    owner's ordinary save, else None and the full stack's ``attempt_save`` answers."""
+    owner's ordinary save, answered as ``attempt_save`` answers it (the lane adds the
+    never-cache headers); else None and the full stack's ``attempt_save`` answers."""
     from eqyzmet.fastlane import optimistic_connection
 
     facts = selectors.paper_facts_owned(
@@ -205,11 +205,7 @@ def attempt_save_lean(request, pk: int):
         result = delivery.attempt_autosave_fast(
             facts=facts, position=position, answer=answer, changed_at_ms=changed_at_ms
         )
-    if result is None:
-        return None
-    response = _saved(result)
-    add_never_cache_headers(response)
-    return response
+    return None if result is None else _saved_payload(result)
 
 
 def _save_cache_keys(*, user_id, pk):
@@ -220,15 +216,17 @@ attempt_save_lean.cache_keys = _save_cache_keys
 
 
 def _saved(result) -> JsonResponse:
-    return JsonResponse(
-        {
-            "ok": True,
-            "saved": result.saved,
-            "version": result.version,
-            "changed_at": result.changed_at_ms,
-            "answer": result.answer,
-        }
-    )
+    return JsonResponse(_saved_payload(result))
+
+
+def _saved_payload(result) -> dict:
+    return {
+        "ok": True,
+        "saved": result.saved,
+        "version": result.version,
+        "changed_at": result.changed_at_ms,
+        "answer": result.answer,
+    }
 
 
 @never_cache
