@@ -11,9 +11,11 @@ candidate-facing page uses to find the signed-in person's own application.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -63,6 +65,12 @@ from testing_center.public import (
 
 def owner_index(user_id: int) -> str:
     """The blind index that finds a person's applications in the escrow."""
+    return _owner_index(user_id, settings.EQYZMET_BLIND_INDEX_KEY)
+
+
+@functools.lru_cache(maxsize=16384)
+def _owner_index(user_id: int, key: str) -> str:
+    # Kept per process by the key it was made with (every autosave asks it).
     return blind_index(str(user_id), purpose="application-owner")
 
 

@@ -173,12 +173,26 @@ def test_autosave_is_one_small_write_with_a_fixed_number_of_queries(
 
     with CaptureQueriesContext(connection) as captured:
         _save(client, attempt, 2, "b", stamp())
+    from testing_center.delivery.fast_save import PREPARED_NAME
+
     writes = [
         q["sql"]
         for q in captured.captured_queries
-        if q["sql"].startswith(("UPDATE", "INSERT", "DELETE"))
+        if q["sql"].startswith(("UPDATE", "INSERT", "DELETE", f"EXECUTE {PREPARED_NAME}"))
     ]
-    assert len(writes) == 1 and "testing_center_attemptitem" in writes[0]
+    assert len(writes) == 1
+    if connection.vendor == "postgresql":
+        # Prepared once per connection, then executed by name.
+        assert writes[0].startswith(f"EXECUTE {PREPARED_NAME}")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT statement FROM pg_prepared_statements WHERE name = %s", [PREPARED_NAME]
+            )
+            (statement,) = cursor.fetchone()
+        assert statement.startswith(f"PREPARE {PREPARED_NAME} AS UPDATE")
+        assert '"testing_center_attemptitem"' in statement
+    else:
+        assert writes[0].startswith("UPDATE") and "testing_center_attemptitem" in writes[0]
     count = len(captured.captured_queries)
     for position in (3, 4, 5):
         with django_assert_num_queries(count):

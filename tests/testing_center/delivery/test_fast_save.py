@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from testing_center import selectors
+from testing_center.delivery.fast_save import PREPARED_NAME
 from testing_center.models import Attempt, AttemptItem, option_labels
 from tests.testing_center.factories import make_application, make_candidate
 from tests.testing_center.helpers import stamp
@@ -64,9 +65,13 @@ def test_the_owners_save_is_one_statement_after_the_first(client, contest, admit
         body = _post(client, attempt, 2, labels[2]["b"], stamp()).json()
     assert body["saved"] is True and body["answer"] == labels[2]["b"]
     sql = [q["sql"] for q in captured.captured_queries]
-    on_papers = [s for s in sql if "testing_center_" in s or "recruitment_" in s]
-    # One conditional UPDATE … RETURNING; nothing read about the paper or its owner.
-    assert len(on_papers) == 1 and on_papers[0].startswith("UPDATE"), sql
+    on_papers = [
+        s for s in sql if "testing_center_" in s or "recruitment_" in s or PREPARED_NAME in s
+    ]
+    # One conditional UPDATE … RETURNING (on PostgreSQL prepared once per connection and
+    # executed by name); nothing read about the paper or its owner.
+    assert len(on_papers) == 1, sql
+    assert on_papers[0].startswith(("UPDATE", f"EXECUTE {PREPARED_NAME}")), sql
     # The rest is the session and the signed-in user (both from the cache with Redis).
     assert len(sql) <= 3, sql
     assert AttemptItem.objects.get(attempt=attempt, position=2).answer == "b"
