@@ -413,8 +413,8 @@ def test_observer_ledger(client, hr_world):
 
 
 def test_ranking(hr_world):
-    """Stages, codes, results, one write. The write goes out in batches (``bulk_update_rows``:
-    2,000 rows a statement on PostgreSQL, 200 on SQLite), so past a batch it costs one more."""
+    """Stages, codes, results, one write (``bulk_update_rows``: one statement however many
+    rows on PostgreSQL, ``tests/test_bulk.py``; batches of 200 on SQLite)."""
     staff, competition = hr_world
     _applications(staff, competition, 4)
     assert_flat(
