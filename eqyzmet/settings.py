@@ -174,6 +174,12 @@ if DATABASE_POOLER == "pgbouncer":
     if not _db["ENGINE"].endswith("postgresql"):
         raise ImproperlyConfigured("DATABASE_POOLER=pgbouncer needs a postgres:// DATABASE_URL.")
     _db["DISABLE_SERVER_SIDE_CURSORS"] = True
+elif _db["ENGINE"].endswith("postgresql"):
+    # No just-in-time compilation: our queries are short, and a misestimated one (the
+    # observer's ledger of a 10,000-code competition: 8 rows found, 13,000 expected) spent
+    # 49 of its 122 ms compiling. Behind PgBouncer a startup option cannot be passed; set
+    # jit = off on the server there (docker-compose.yml does).
+    _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 if _db["ENGINE"].endswith("sqlite3"):
     _db["OPTIONS"] = {"timeout": 20}
     _db.setdefault("TEST", {})["NAME"] = None

@@ -103,3 +103,30 @@ def test_pgbouncer_mode_refuses_a_database_that_is_not_postgresql(tmp_path):
     result = manage("check", env={"DATABASE_POOLER": "pgbouncer"}, tmp_path=tmp_path)
     assert result.returncode != 0
     assert "DATABASE_POOLER=pgbouncer needs a postgres:// DATABASE_URL" in result.stderr
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_query_just_in_time(postgresql_only):
+    """A misestimated query spent 40 % of its time in JIT compilation (settings.DATABASES);
+    behind PgBouncer the server's own setting does it (docker-compose.yml)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+def test_behind_pgbouncer_no_startup_option_is_sent(tmp_path):
+    """PgBouncer refuses startup parameters it does not track, such as ``options``."""
+    code = "from django.conf import settings;print(settings.DATABASES['default'].get('OPTIONS'))"
+    behind = manage(
+        "shell",
+        "-c",
+        code,
+        env={**PRODUCTION_ENV, "DATABASE_POOLER": "pgbouncer"},
+        tmp_path=tmp_path,
+    )
+    assert behind.returncode == 0, behind.stderr
+    assert "jit" not in behind.stdout
+    direct = manage("shell", "-c", code, env=PRODUCTION_ENV, tmp_path=tmp_path)
+    assert "-c jit=off" in direct.stdout.strip().splitlines()[-1]
