@@ -545,7 +545,11 @@ class Application(models.Model):
         verbose_name = _("application")
         verbose_name_plural = _("applications")
         ordering = ["competition", "rank", "code"]
-        indexes = [models.Index(fields=["competition", "status"])]
+        indexes = [
+            models.Index(fields=["competition", "status"]),
+            # The HR changelist's order (ApplicationAdmin.ordering).
+            models.Index(fields=["-competition", "rank", "code"], name="application_by_rank"),
+        ]
 
     def __str__(self) -> str:
         return self.code
