@@ -179,7 +179,9 @@ elif _db["ENGINE"].endswith("postgresql"):
     # observer's ledger of a 10,000-code competition: 8 rows found, 13,000 expected) spent
     # 49 of its 122 ms compiling. Behind PgBouncer a startup option cannot be passed; set
     # jit = off on the server there (docker-compose.yml does).
-    _db.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    _options = _db.setdefault("OPTIONS", {})
+    if "jit" not in _options.get("options", ""):  # a URL's own ?options= stays
+        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
 if _db["ENGINE"].endswith("sqlite3"):
     _db["OPTIONS"] = {"timeout": 20}
     _db.setdefault("TEST", {})["NAME"] = None

@@ -130,3 +130,9 @@ def test_behind_pgbouncer_no_startup_option_is_sent(tmp_path):
     assert "jit" not in behind.stdout
     direct = manage("shell", "-c", code, env=PRODUCTION_ENV, tmp_path=tmp_path)
     assert "-c jit=off" in direct.stdout.strip().splitlines()[-1]
+    own = {
+        **PRODUCTION_ENV,
+        "DATABASE_URL": PRODUCTION_ENV["DATABASE_URL"] + "?options=-c%20statement_timeout%3D5000",
+    }
+    kept = manage("shell", "-c", code, env=own, tmp_path=tmp_path)
+    assert "-c statement_timeout=5000 -c jit=off" in kept.stdout.strip().splitlines()[-1]

@@ -230,7 +230,11 @@ def test_what_the_lane_cannot_vouch_for_gets_the_full_stacks_answer(
     full, lane = stacks
     attempt = start(client, candidate, contest)
     cookie = cookie_of(client)
-    call(full, path(attempt), save_fields(attempt, 1), cookie=cookie)  # caches the facts
+    # The owner's save through the lane: their facts are cached, and the lane remembers
+    # them as this paper's last saver (read ahead with the next save's session).
+    before = full.calls
+    assert call(lane, path(attempt), save_fields(attempt, 1), cookie=cookie)[0] == 200
+    assert full.calls == before, "the owner's first save took the full stack"
     fields = save_fields(attempt, 2, "b")
     if change == "consent":
         from eqyzmet.accounts.consent import SESSION_KEY
