@@ -468,6 +468,10 @@ class FastLane:
         lane_environ["wsgi.input"] = io.BytesIO(body)
         try:
             answered = _answer(lane_environ, *route)
+        except Exception:
+            # Django's own refusal (too many fields, a malformed request) or a fault: the
+            # full stack answers it, logs it and reports it.
+            answered = None
         finally:
             # What Django does when a response is closed: connections past their age or
             # broken are closed, the caches' connections released.

@@ -382,3 +382,27 @@ def test_a_save_rewrites_the_row_in_place_without_touching_an_index(
         cursor.execute("SELECT pg_stat_get_xact_tuples_hot_updated(%s::regclass)", [table])
         assert cursor.fetchone()[0] - before >= 3
     assert AttemptItem.objects.get(attempt=attempt, position=1).answer == "d"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"&".join(b"f%d=1" % n for n in range(1100)),  # more fields than Django reads
+        b"position=1&answer=%ff%fe&changed_at=1",  # not UTF-8
+    ],
+)
+def test_a_body_django_refuses_gets_the_full_stacks_refusal(
+    client, contest, admitted, candidate, stacks, body
+):
+    """Whatever Django raises while the lane reads a request (here: too many fields) is
+    the full stack's to answer, with its status, never a server error from the lane."""
+    full, lane = stacks
+    attempt = start(client, candidate, contest)
+    cookie = cookie_of(client)
+    with transaction.atomic():
+        expected = call(full, path(attempt), body, cookie=cookie)
+        transaction.set_rollback(True)
+    calls = full.calls
+    answered = call(lane, path(attempt), body, cookie=cookie)
+    assert answered[0] == expected[0]
+    assert full.calls == calls + 1
