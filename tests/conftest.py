@@ -15,6 +15,16 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("EQYZMET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _a_cache_of_this_run():
+    """Test databases are made afresh and give out ids again; the cache (this worker's own
+    Redis database) is emptied once so that nothing an earlier run cached under those ids
+    is read as this run's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_eager(settings):
     """Cheap password hashing and in-process tasks, unless a test asks for a real worker."""

@@ -9,8 +9,14 @@ newest change) is checked by the statement itself, which writes only when all ho
 
     UPDATE item SET answer, version + 1, changed_at, saved_at
     WHERE item is this paper's position AND the change is newer
-      AND EXISTS (the paper is in progress AND its deadline plus grace has not passed)
+      AND EXISTS (the paper is in progress AND its deadline plus grace has not passed
+                AND its seed, application and practice token are the facts')
     RETURNING version
+
+The cache can outlive the database it describes (a database restored from a backup, a
+test database made afresh): a new paper may then have an old paper's id, and the facts
+cached under that id are the old paper's. The statement's last three conditions make such
+facts write nothing, so the full path, which reads the paper itself, answers.
 
 Anything else — no cached facts, an answer that does not read, time up, an older change
 from another tab — returns None and the caller takes the full path
@@ -56,8 +62,9 @@ def facts_cache_key(attempt_id: int) -> str:
     return f"testing_center:paper-facts:{attempt_id}"
 
 
-# This process's copies of the facts it read last: they never change while a paper runs,
-# and PostgreSQL never gives an attempt's id to another. Bounded: emptied when full.
+# This process's copies of the facts it read last: they never change while a paper runs.
+# Bounded: emptied when full. Like the cache, they are only trusted as far as the save
+# statement finds them to be the paper's own.
 _LOCAL: dict[int, PaperFacts] = {}
 LOCAL_LIMIT = 4096
 
@@ -137,7 +144,11 @@ def _statement() -> str:
         f"WHERE {col(item, 'attempt')} = %s AND {col(item, 'position')} = %s "
         f"AND {col(item, 'changed_at_ms')} < %s "
         f"AND EXISTS (SELECT 1 FROM {q(attempt.db_table)} a WHERE a.{col(attempt, 'id')} = %s "
-        f"AND a.{col(attempt, 'status')} = %s AND a.{col(attempt, 'deadline')} >= %s) "
+        f"AND a.{col(attempt, 'status')} = %s AND a.{col(attempt, 'deadline')} >= %s "
+        # The facts are this paper's (see ``paper_facts``): its seed, owner and token.
+        f"AND a.{col(attempt, 'seed')} = %s "
+        f"AND COALESCE(a.{col(attempt, 'application')}, 0) = %s "
+        f"AND a.{col(attempt, 'practice_token')} = %s) "
         f"RETURNING {col(item, 'version')}"
     )
 
@@ -179,6 +190,9 @@ def attempt_autosave_fast(
                 Attempt.Status.IN_PROGRESS.value,
                 # Accepted while now <= deadline + grace (the full path's rule).
                 adapt(now - timedelta(seconds=facts.grace_seconds)),
+                facts.seed,
+                facts.application_id or 0,
+                facts.practice_token,
             ],
         )
         row = cursor.fetchone()

@@ -86,6 +86,59 @@ def test_someone_elses_paper_is_still_not_found(client, contest, admitted, candi
     assert not AttemptItem.objects.filter(attempt=attempt, answer__isnull=False).exists()
 
 
+@pytest.mark.parametrize("stale", ["seed", "application_id"])
+def test_facts_left_in_the_cache_by_another_paper_never_save(
+    client, contest, admitted, candidate, stale
+):
+    """The cache can outlive the database that it describes: a database restored from a
+    backup, or a test database made afresh, gives an attempt's id to a new paper while the
+    cache still holds the old paper's facts under it. Those facts (another seed: other
+    labels; another application: another owner) must write nothing; the full path, which
+    reads the paper itself, answers."""
+    import dataclasses
+
+    from django.core.cache import cache
+
+    from testing_center.delivery import fast_save
+
+    attempt = _start(client, candidate, contest)
+    labels = _labels(attempt)
+    facts = fast_save.paper_facts(attempt.pk)
+    order = attempt.items.get(position=1).option_order
+    other_seed = next(
+        seed
+        for seed in (f"{n:016x}" for n in range(100))
+        if option_labels(seed=seed, position=1, option_order=order)[labels[1]["a"]] != "a"
+    )
+    if stale == "seed":
+        left_over = dataclasses.replace(facts, seed=other_seed)
+    else:
+        left_over = dataclasses.replace(facts, application_id=facts.application_id + 1)
+    if stale == "application_id":
+        # The left-over facts name an application the signed-in person is taken to own.
+        from recruitment.public import candidate_application_ids_cache_key
+
+        cache.set(
+            candidate_application_ids_cache_key(candidate.pk),
+            {contest.sitting.stage.competition_id: left_over.application_id},
+        )
+    cache.set(fast_save.facts_cache_key(attempt.pk), left_over)
+    fast_save.forget_facts_in_process()
+
+    response = _post(client, attempt, 1, labels[1]["a"], stamp())
+
+    item = AttemptItem.objects.get(attempt=attempt, position=1)
+    if stale == "seed":
+        # The full path read the paper's own seed: the label the candidate chose is kept.
+        assert response.json()["saved"] is True
+        assert response.json()["answer"] == labels[1]["a"]
+        assert item.answer == "a"
+    else:
+        # The full path found the person does not own this paper.
+        assert response.status_code == 404
+        assert item.answer is None
+
+
 OPTION = st.sampled_from(["a", "b", "c", "d"])
 STEP = st.one_of(
     st.tuples(st.just("choose"), st.integers(1, 3) | st.integers(1, 7), OPTION, st.integers(-3, 3)),
