@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 import sqlite3
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management import call_command
@@ -20,32 +21,109 @@ RATING_CODE = "EQYZ-MET5-STAR"
 _snapshot: sqlite3.Connection | None = None
 
 
+@dataclass(frozen=True)
+class _Copy:
+    """A PostgreSQL database's rows (each table's COPY text) and its sequences' values."""
+
+    tables: dict[str, bytes]
+    sequences: list[tuple[str, int | None]]
+    # Where the seed wrote its files (the copy's rows name them).
+    media_root: str
+
+
+_copy: _Copy | None = None
+
+
 def seed_demo() -> None:
-    """The demo data, as `make run` seeds it. The seed takes some ten seconds; on SQLite
-    (an in-memory test database) the first seeded database is kept and copied back for
-    later tests (the flush after each browser test empties it) in a fraction of that."""
+    """The demo data, as `make run` seeds it. The seed takes some fifteen seconds, so this
+    worker's first seeded database is kept and put back for later tests (the flush after
+    each browser test empties it) in a fraction of that: on SQLite (an in-memory test
+    database) by SQLite's backup, on PostgreSQL by COPY of every table."""
     from django.contrib.contenttypes.models import ContentType
     from django.core.cache import cache
     from django.db import connection
 
-    global _snapshot
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
-        # A shared cache (Redis) outlives the flush between tests: a candidate's cached
-        # applications of an earlier test would name rows that no longer exist.
-        cache.clear()
+    global _snapshot, _copy
+    # A shared cache (Redis) outlives the flush between tests: a candidate's cached
+    # applications of an earlier test would name rows that no longer exist.
+    cache.clear()
+    if connection.vendor == "postgresql":
+        if _copy is not None and _copy.media_root == str(settings.MEDIA_ROOT):
+            _restore_postgresql(_copy)
+        else:
+            from eqyzmet.models import User
+
+            # Only a seed into an empty database is the demo as `make run` seeds it.
+            empty = not User.objects.exists()
+            call_command("seed_demo", stdout=io.StringIO())
+            if empty:
+                _copy = _copy_postgresql()
+    elif connection.is_in_memory_db():
+        connection.ensure_connection()
+        if _snapshot is None:
+            call_command("seed_demo", stdout=io.StringIO())
+            _snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+            connection.connection.backup(_snapshot)
+        else:
+            _snapshot.backup(connection.connection)
+    else:
         call_command("seed_demo", stdout=io.StringIO())
         return
-    connection.ensure_connection()
-    if _snapshot is None:
-        call_command("seed_demo", stdout=io.StringIO())
-        _snapshot = sqlite3.connect(":memory:", check_same_thread=False)
-        connection.connection.backup(_snapshot)
-    else:
-        _snapshot.backup(connection.connection)
     # Throttles and cached reads of the previous test's data go; content types have the
     # ids of the copied database again.
     cache.clear()
     ContentType.objects.clear_cache()
+
+
+def _tables(cursor) -> list[str]:
+    from django.db import connection
+
+    return [
+        name for name in connection.introspection.table_names(cursor) if name != "django_migrations"
+    ]
+
+
+def _copy_postgresql() -> _Copy:
+    from django.db import connection
+
+    q = connection.ops.quote_name
+    tables: dict[str, bytes] = {}
+    with connection.cursor() as cursor:
+        for name in _tables(cursor):
+            buffer = io.BytesIO()
+            cursor.copy_expert(f"COPY {q(name)} TO STDOUT", buffer)
+            tables[name] = buffer.getvalue()
+        cursor.execute(
+            "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value "
+            "FROM pg_sequences WHERE schemaname = current_schema()"
+        )
+        sequences = cursor.fetchall()
+    return _Copy(tables=tables, sequences=sequences, media_root=str(settings.MEDIA_ROOT))
+
+
+def _restore_postgresql(copy: _Copy) -> None:
+    """Every table emptied and given the copied rows, every sequence its copied value. One
+    transaction: Django's foreign keys are checked at its end (deferred), so the tables may
+    be filled in any order."""
+    from django.db import connection, transaction
+
+    q = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        names = _tables(cursor)
+        assert sorted(names) == sorted(copy.tables), "the tables changed since the copy"
+        # Checks a test's own writes left pending in its transaction are made first
+        # (PostgreSQL will not empty a table with pending checks), then deferred again.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {', '.join(q(n) for n in names)}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for name, rows in copy.tables.items():
+            if rows:
+                cursor.copy_expert(f"COPY {q(name)} FROM STDIN", io.BytesIO(rows))
+        for sequence, value in copy.sequences:
+            if value is None:
+                cursor.execute("SELECT setval(%s, 1, false)", [sequence])
+            else:
+                cursor.execute("SELECT setval(%s, %s, true)", [sequence, value])
 
 
 def demo_user(local_part: str):

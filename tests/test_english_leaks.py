@@ -27,18 +27,17 @@ Everything else written in Latin letters of three or more is an English leak.
 
 from __future__ import annotations
 
-import io
 import re
 from html.parser import HTMLParser
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models
 from django.test import Client
 
 from eqyzmet.models import StateBody, User
 from ethics.models import REPORT_CATEGORIES
+from tests.browser_pages import seed_demo
 from tests.recruitment.crawler import crawl
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -151,10 +150,6 @@ def test_the_detector_catches_english_and_lets_codes_and_marked_languages_throug
     assert DOUBLE_STOP.findall(visible_text("<p>Жүктелуде...</p>", "kk")) == []
 
 
-def _seed_demo() -> None:
-    call_command("seed_demo", stdout=io.StringIO())
-
-
 def _typed_lines() -> tuple[str, ...]:
     """Every line people typed into an untranslated text field, longest first."""
     lines: set[str] = set()
@@ -236,7 +231,7 @@ def _posted_pages(client: Client, lang: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_no_english_on_any_page_a_candidate_or_a_visitor_reaches(lang):
-    _seed_demo()
+    seed_demo()
     typed = _typed_lines()
     leaks: dict[str, list[str]] = {}
 

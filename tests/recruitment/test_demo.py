@@ -23,6 +23,7 @@ from recruitment.models import (
     Stage,
     StageResult,
 )
+from tests.browser_pages import seed_demo
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -80,7 +81,7 @@ def _snapshot() -> dict[str, int]:
 
 
 def test_the_demo_holds_one_competition_at_each_status_and_a_second_seed_changes_nothing():
-    _seed()
+    seed_demo()  # the demo as seeded into an empty database
     statuses = dict(Competition.objects.values_list("number", "status"))
     assert statuses == EXPECTED
     assert {s.value for s in S} <= set(statuses.values())
@@ -188,7 +189,7 @@ def _readme_accounts() -> set[str]:
 
 
 def test_the_readme_lists_exactly_the_accounts_the_seed_creates():
-    _seed()
+    seed_demo()  # the demo as seeded into an empty database
     created = set(
         User.objects.filter(email__endswith="@demo.eqyzmet.kz").values_list("email", flat=True)
     )
@@ -202,7 +203,7 @@ def test_the_demo_has_a_project_with_two_contract_employees():
 
     from recruitment.models_contracts import Contract, Project, QuarterReport
 
-    _seed()
+    seed_demo()  # the demo as seeded into an empty database
     project = Project.objects.get(name__startswith="Digital licensing")
     assert project.responsible_official.email == "manager@demo.eqyzmet.kz"
     contracts = {c.employee.email: c for c in project.contracts.all()}
@@ -222,7 +223,7 @@ def test_the_demo_shows_adverse_impact_in_the_report_the_statistics_and_one_case
 
     from ethics.models import EthicsCase
 
-    _seed()
+    seed_demo()  # the demo as seeded into an empty database
     _seed()
     fair = Competition.objects.get(number="KZ-2025-MDAI-FAIR")
     cases = EthicsCase.objects.filter(category="adverse_impact")
@@ -245,7 +246,7 @@ def test_the_demo_contract_selection_waits_for_the_officials_recommendation():
 
     from recruitment.models_contracts import ContractRecommendation
 
-    _seed()
+    seed_demo()  # the demo as seeded into an empty database
     _seed()
     selection = Competition.objects.get(number="KZ-2026-MDAI-C001")
     assert selection.kind == Competition.Kind.CONTRACT

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from recruitment.models import Vacancy
+from tests.browser_pages import seed_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def test_every_demo_vacancy_has_posts_a_contact_and_documents(client):
-    call_command("seed_demo", stdout=io.StringIO())
+    seed_demo()
     vacancies = list(Vacancy.objects.all())
     assert len(vacancies) >= 12
     for vacancy in vacancies:
