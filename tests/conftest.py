@@ -15,6 +15,24 @@ REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("EQYZMET_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def pytest_collection_modifyitems(config, items):
+    """Files of slow tests first, then of browser and integration tests, then the rest:
+    the workers (pytest-xdist, a file at a time) then end together instead of one of them
+    starting the crawl of every page as the others finish."""
+
+    def weight(item) -> int:
+        if item.get_closest_marker("slow"):
+            return 0
+        if item.get_closest_marker("browser") or item.get_closest_marker("integration"):
+            return 1
+        return 2
+
+    first = {}
+    for item in items:
+        first[item.path] = min(first.get(item.path, 2), weight(item))
+    items.sort(key=lambda item: first[item.path])
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _a_cache_of_this_run():
     """Test databases are made afresh and give out ids again; the cache (this worker's own

@@ -21,6 +21,7 @@ def redis_cache():
 
 def test_the_cache_is_emptied_and_the_queue_kept(redis_cache, capsys):
     cache = caches["default"]
+    cache.clear()  # what earlier tests left
     cache.set_many({f"paper-facts:{n}": n for n in range(2500)})
     redis_cache.rpush("celery", "a queued task")  # Celery's queue, in the same database
     redis_cache.set("unacked_index", "1")

@@ -29,7 +29,7 @@ from recruitment import services as recruitment_services
 from tests.factories import UserFactory
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 HUGE = "x" * (10 * 1024 * 1024)
 # Form fields travel as text: every value is a string (surrogates as their raw UTF-8 bytes).

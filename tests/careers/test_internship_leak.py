@@ -21,7 +21,7 @@ from tests.recruitment.crawler import crawl
 from tests.recruitment.factories import make_candidate, make_staff
 from tests.recruitment.test_leak import STAFF_SEEDS, _variants
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SUBMITTED_AT = dt.datetime(2018, 3, 17, 9, 8, 7, 654321, tzinfo=dt.UTC)
 DATE_MARKERS = {

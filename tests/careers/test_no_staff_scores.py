@@ -20,7 +20,7 @@ from tests.recruitment.crawler import crawl
 from tests.recruitment.factories import make_candidate, make_staff
 from tests.recruitment.test_leak import STAFF_SEEDS, _run_to_lock
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SCORE = 0.913579
 REASON_MARKER = "Matchreason-Qzx"

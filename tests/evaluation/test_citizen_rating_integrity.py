@@ -26,7 +26,7 @@ from tests.evaluation.factories import (
     score,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture

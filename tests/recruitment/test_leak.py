@@ -32,7 +32,7 @@ from recruitment.public import stage_result_record
 from tests.recruitment.crawler import crawl
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 # Primary keys start here in this module, so no id in a link, an <option value> or a
 # hidden field can read as one of the years below: a crawl once flagged user #2003 as the

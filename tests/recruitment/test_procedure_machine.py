@@ -40,7 +40,7 @@ from recruitment.public import stage_result_record
 from tests.recruitment.factories import make_candidate, make_competition, make_staff
 from tests.recruitment.test_rules import _owner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 S = Competition.Status
 A = Application.Status

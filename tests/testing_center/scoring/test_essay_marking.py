@@ -22,7 +22,7 @@ from tests.testing_center.ai_factories import make_essay_contest, scored_answers
 from tests.testing_center.factories import make_candidate
 from tests.testing_center.scoring.test_ai_scoring import GOOD, POOR
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 NAME = "Айгерим Сапарова"
 
