@@ -146,8 +146,11 @@ def _candidate_pages(audit: Audit, page, lang: str) -> None:
 
     # The legislation test of KZ-2026-MDAI-0002 is open: start it; the running attempt.
     start_open_test(page, audit.base, lang)
-    page.locator(".tc-option input").first.check()
-    page.locator("[data-testid=item-state]").first.filter(has_text=re.compile(".")).wait_for()
+    # The first question with options (the paper's order is drawn: it may open with a
+    # short-text question), its option chosen and its own saved state awaited.
+    item = page.locator(".tc-item", has=page.locator(".tc-option input")).first
+    item.locator(".tc-option input").first.check()
+    item.locator("[data-testid=item-state]").filter(has_text=re.compile(".")).wait_for()
     audit.check(page)
     # The review screen lists unanswered and flagged questions; the paper is handed in there.
     page.locator("#tc-finish").click()
