@@ -7,8 +7,7 @@ from careers import classes
 from careers.explorer import explorer_result_record
 from careers.explorer_items import ITEMS
 from careers.models import ClassGroup, ExplorerResult
-from eqyzmet.demo import DEMO_PASSWORD
-from eqyzmet.models import User
+from eqyzmet.demo import demo_account
 
 TEACHER = "teacher@demo.eqyzmet.kz"
 DEMO_CLASS_CODE = "7KQM3TXA"
@@ -41,9 +40,7 @@ def _answers(by_type: dict[str, int], values: int, n: int) -> dict[str, int]:
 def seed(stdout) -> None:
     from testing_center.demo import practice_sittings_seed
 
-    teacher = User.objects.filter(email=TEACHER).first()
-    if teacher is None:
-        teacher = User.objects.create_user(TEACHER, DEMO_PASSWORD)
+    teacher = demo_account(TEACHER)
     group = ClassGroup.objects.filter(code=DEMO_CLASS_CODE).first()
     if group is None:
         group = ClassGroup.objects.create(

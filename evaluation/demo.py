@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from eqyzmet.demo import DEMO_PASSWORD
+from eqyzmet.demo import demo_account
 from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
@@ -76,8 +76,7 @@ def _last_quarters(count: int) -> list[tuple[int, int]]:
 
 
 def _account(email: str) -> User:
-    user = User.objects.filter(email=email).first()
-    return user or User.objects.create_user(email, DEMO_PASSWORD)
+    return demo_account(email)
 
 
 def _mid_period(cycle: Cycle, rng: random.Random) -> dt.datetime:

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from eqyzmet.demo import DEMO_PASSWORD
+from eqyzmet.demo import demo_account
 from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
@@ -143,9 +143,7 @@ def _phone(iin: str) -> str:
 
 
 def _candidate(email, name, prefix, level, public_years, private_years) -> User:
-    user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email, DEMO_PASSWORD
-    )
+    user = demo_account(email)
     staff_assign(user=user, role=Role.CANDIDATE, state_body=None)
     if CandidateProfile.objects.filter(user=user).exists():
         return user
@@ -351,9 +349,7 @@ def _competition(
             closes_at=closes + dt.timedelta(days=30),
         )
     for i, email in enumerate(commission):
-        user = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, DEMO_PASSWORD
-        )
+        user = demo_account(email)
         staff_assign(user=user, role=Role.COMMISSION_MEMBER, state_body=body)
         CommissionMember.objects.create(
             competition=competition,

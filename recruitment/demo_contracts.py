@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from eqyzmet.demo import DEMO_PASSWORD
+from eqyzmet.demo import demo_account
 from eqyzmet.models import StateBody, User
 from eqyzmet.roles import Role
 from eqyzmet.services import staff_assign
@@ -39,9 +39,7 @@ INDICATORS = [
 
 
 def _person(email: str) -> User:
-    user = User.objects.filter(email=email).first() or User.objects.create_user(
-        email, DEMO_PASSWORD
-    )
+    user = demo_account(email)
     staff_assign(user=user, role=Role.CANDIDATE, state_body=None)
     return user
 
@@ -252,9 +250,7 @@ def _selection(project: Project, number: str, *, hr: User, opens, closes):
             closes_at=closes + dt.timedelta(days=30),
         )
     for i, email in enumerate(SELECTION_MARKERS):
-        member = User.objects.filter(email=email).first() or User.objects.create_user(
-            email, DEMO_PASSWORD
-        )
+        member = demo_account(email)
         staff_assign(user=member, role=Role.COMMISSION_MEMBER, state_body=project.state_body)
         CommissionMember.objects.create(
             competition=competition,

@@ -198,6 +198,23 @@ def test_the_readme_lists_exactly_the_accounts_the_seed_creates():
     assert listed - created == set(), "accounts the README lists that the seed does not create"
 
 
+def test_every_listed_demo_account_signs_in_with_the_published_password(client):
+    from eqyzmet.demo import DEMO_PASSWORD
+
+    seed_demo()
+    listed = sorted(_readme_accounts())
+    for email in listed:
+        assert client.login(username=email, password=DEMO_PASSWORD), email
+        client.logout()
+        assert not client.login(username=email, password=DEMO_PASSWORD + "x"), email
+    # One hash serves them all; each account's is still its own column, changed alone.
+    user = User.objects.get(email=listed[0])
+    user.set_password("another-Passw0rd-here")
+    user.save()
+    assert client.login(username=listed[0], password="another-Passw0rd-here")
+    assert client.login(username=listed[1], password=DEMO_PASSWORD)
+
+
 def test_the_demo_has_a_project_with_two_contract_employees():
     import datetime as dt
 
