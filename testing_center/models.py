@@ -31,8 +31,9 @@ def localised(obj, field: str) -> str:
     return getattr(obj, f"{field}_{lang}", "") or getattr(obj, f"{field}_ru", "")
 
 
-def option_text(option: dict) -> str:
-    lang = (get_language() or "kk")[:2]
+def option_text(option: dict, lang: str | None = None) -> str:
+    """The option's text in ``lang`` (by default the active language), else Russian."""
+    lang = lang or (get_language() or "kk")[:2]
     return option.get(lang) or option.get("ru") or ""
 
 

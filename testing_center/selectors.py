@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 
 from eqyzmet.selectors import state_bodies_in_scope
 from testing_center.delivery.fast_save import (
@@ -244,6 +245,7 @@ def paper(*, attempt: Attempt, with_keys: bool = False) -> list[PaperItem]:
     items = (
         AttemptItem.objects.filter(attempt=attempt).select_related("question").order_by("position")
     )
+    lang = (get_language() or "kk")[:2]
     out = []
     for item in items:
         q = item.question
@@ -253,7 +255,9 @@ def paper(*, attempt: Attempt, with_keys: bool = False) -> list[PaperItem]:
             seed=attempt.seed, position=item.position, option_order=item.option_order
         )
         options = [
-            (labels[oid], option_text(by_id[oid])) for oid in item.option_order if oid in by_id
+            (labels[oid], option_text(by_id[oid], lang))
+            for oid in item.option_order
+            if oid in by_id
         ]
         row = PaperItem(
             position=item.position,

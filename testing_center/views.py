@@ -94,14 +94,12 @@ def attempt_page(request, pk: int):
     if attempt.status != Attempt.Status.IN_PROGRESS:
         return redirect("testing_center:result", pk=attempt.pk)
     items = selectors.paper(attempt=attempt)
-    sections = selectors.sections_of(attempt.blueprint)
     return render(
         request,
         "testing_center/attempt.html",
         {
             "attempt": attempt,
             "items": items,
-            "sections": sections,
             "one_per_page": attempt.blueprint.layout == Blueprint.Layout.ONE_PER_PAGE,
             "answered": sum(1 for i in items if i.answered),
             **_clock(attempt),

@@ -76,7 +76,7 @@ BUDGETS: dict[str, int | dict[str, int]] = {
     "my application": 10,  # + the draft's letter, + the adjustment request (2), + equality answers
     "API my applications": 5,
     "candidate tests index": 6,
-    "attempt page": 7,
+    "attempt page": 5,  # session, user, attempt, its items with their questions, section names
     "result page": 7,
     "API my test results": 5,
     # Ethics commissioner
