@@ -75,10 +75,6 @@ def _last_quarters(count: int) -> list[tuple[int, int]]:
     return list(reversed(out))
 
 
-def _account(email: str) -> User:
-    return demo_account(email)
-
-
 def _mid_period(cycle: Cycle, rng: random.Random) -> dt.datetime:
     day = cycle.period_start + dt.timedelta(days=rng.randint(5, 80))
     return timezone.make_aware(dt.datetime.combine(day, dt.time(11, rng.randint(0, 59))))
@@ -86,7 +82,7 @@ def _mid_period(cycle: Cycle, rng: random.Random) -> dt.datetime:
 
 def _desk_officer(unit: StateBody) -> User:
     """The unit's service desk: issues citizens' rating links; not evaluated itself."""
-    desk = _account(DESK_EMAIL)
+    desk = demo_account(DESK_EMAIL)
     staff_assign(user=desk, role=Role.SERVICE_DESK, state_body=unit)
     return User.objects.get(pk=desk.pk)  # fresh: no cached permissions
 
@@ -136,7 +132,7 @@ def seed(stdout) -> None:
         )
     employees = []
     for email, position in STAFF:
-        user = _account(email)
+        user = demo_account(email)
         employee = Employee.objects.filter(user=user).first() or services.employee_register(
             user=user, position=position, state_body=unit, supervisor=manager, unit_head=manager
         )
